@@ -1,0 +1,26 @@
+"""The Flask app: SPARQL endpoint, REST API of named queries, linked data, analytics.
+
+`create_app(settings)` never reads `sys.argv`; the CLI and the tests build the
+settings and hand them over. One blueprint per feature, one error envelope.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from api.errors import register_error_handlers
+from graph.config import Settings
+from graph.provider import StoreProvider
+from graph.store import GraphStore
+
+
+def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> Flask:
+    """Build the app for the given settings; pass `store` to serve a store you opened yourself."""
+    settings = settings or Settings.from_env()
+    app = Flask(__name__)
+    app.config["GOVGRAPH_SETTINGS"] = settings
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
+    app.extensions["govgraph_store"] = StoreProvider(settings, store)
+    register_error_handlers(app)
+    # Blueprints, one per feature:
+    return app

@@ -1,0 +1,119 @@
+"""The `govgraph` console command: builds things and hands them over, nothing more."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from graph.config import Settings
+from graph.errors import GovgraphError
+from graph.formats import is_graph_result, rdf_format, results_format, serialize
+from graph.store import open_store
+from graph.table import text_table
+
+QUERY_FORMATS = ["table", "json", "csv", "tsv", "xml", "turtle", "ntriples", "jsonld", "rdfxml"]
+
+
+class Context:
+    """Settings shared by the subcommands."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+
+
+def _progress(started: float):
+    def report(message: str) -> None:
+        click.echo(f"[{time.monotonic() - started:6.1f} s] {message}", err=True)
+
+    return report
+
+
+@click.group()
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="GOVGRAPH_DATA_DIR",
+    help="Where stores are kept (default: $XDG_DATA_HOME/govgraph).",
+)
+@click.pass_context
+def cli(ctx: click.Context, data_dir: Path | None) -> None:
+    """govgraph: the governance knowledge graph of the Netzwerk Stadtentwicklung NRW."""
+    settings = Settings.from_env()
+    if data_dir:
+        settings = settings.with_(data_dir=data_dir)
+    ctx.obj = Context(settings)
+
+
+@cli.command()
+@click.pass_obj
+def build(obj: Context) -> None:
+    """Parse, materialize, validate and load the graph; swap it in only when valid."""
+    from graph.build import build as run_build
+
+    report = run_build(obj.settings, _progress(time.monotonic()))
+    where = report.store_path or obj.settings.remote_store_url
+    click.echo(f"built {report.total_triples} triples ({report.inferred_triples} entailed) into {where} in {report.seconds:.1f} s")
+
+
+@cli.command()
+@click.pass_obj
+def validate(obj: Context) -> None:
+    """Run every check of the build without writing a store."""
+    from graph.build import validate as run_validate
+
+    inputs = run_validate(obj.settings, _progress(time.monotonic()))
+    click.echo(f"valid: {sum(len(graph) for graph in inputs.graphs.values())} triples in {len(inputs.graphs)} graphs")
+
+
+@cli.command()
+@click.argument("sparql")
+@click.option("--format", "output", type=click.Choice(QUERY_FORMATS), default="table", show_default=True)
+@click.pass_obj
+def query(obj: Context, sparql: str, output: str) -> None:
+    """Run a SPARQL query against the built graph (use - to read it from stdin)."""
+    if sparql == "-":
+        sparql = sys.stdin.read()
+    store = open_store(obj.settings)
+    result = store.query(sparql)
+    if output == "table":
+        if is_graph_result(result):
+            click.echo(serialize(result, rdf_format("turtle")).decode(), nl=False)
+        else:
+            click.echo(text_table(result))
+        return
+    graph_result = is_graph_result(result)
+    if graph_result and output in ("json", "csv", "tsv", "xml"):
+        raise click.UsageError(f"--format {output} is for SELECT/ASK; a CONSTRUCT/DESCRIBE result needs turtle, ntriples, jsonld or rdfxml")
+    if not graph_result and output in ("turtle", "ntriples", "jsonld", "rdfxml"):
+        raise click.UsageError(f"--format {output} is for CONSTRUCT/DESCRIBE; a SELECT/ASK result needs table, json, csv, tsv or xml")
+    chosen = rdf_format(output) if graph_result else results_format(output)
+    sys.stdout.buffer.write(serialize(result, chosen))
+    sys.stdout.flush()
+
+
+@cli.command()
+@click.pass_obj
+def stats(obj: Context) -> None:
+    """Triples per named graph, entities per class."""
+    from graph.statistics import graph_statistics
+
+    statistics = graph_statistics(open_store(obj.settings))
+    click.echo(f"{statistics.triples} triples in the union graph, {statistics.entities} entities")
+    click.echo("\nnamed graph\ttriples")
+    for graph_iri, count in statistics.triples_by_graph.items():
+        click.echo(f"{graph_iri}\t{count}")
+    click.echo("\nclass\tinstances")
+    for class_iri, count in statistics.instances_by_class.items():
+        click.echo(f"{class_iri}\t{count}")
+
+
+def main() -> None:
+    """Entry point: domain errors become a one-line message and exit status 1."""
+    try:
+        cli(standalone_mode=True)
+    except GovgraphError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)

@@ -1,0 +1,212 @@
+"""sources -> validated RDF -> store, atomically.
+
+The build parses the ontology and the curated source files, imports the
+reference data, materializes the OWL-RL entailments a plain SPARQL client needs,
+validates everything with SHACL, and only then loads a fresh store beside the
+old one and swaps the `current` link. A failed build leaves the served store
+untouched.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pyoxigraph
+from rdflib import Dataset, Graph, URIRef
+
+from graph import refdata
+from graph.config import Settings
+from graph.errors import BuildError
+from graph.materialize import materialize
+from graph.store import CURRENT_LINK, RemoteStore, current_store_path, open_store
+from graph.validate import check_declared_terms, check_shapes
+from ontology import ONTOLOGY_FILE
+
+ONTOLOGY_GRAPH = "ontology"
+INFERRED_GRAPH = "inferred"
+KEPT_OLD_STORES = 2
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class SourceGraphs:
+    """The parsed inputs: one rdflib graph per named graph, and the files each came from."""
+
+    graphs: dict[str, Graph] = field(default_factory=dict)
+    files: dict[str, list[Path]] = field(default_factory=dict)
+
+    def add(self, name: str, graph: Graph, origin: Path) -> None:
+        if name in self.graphs:
+            self.graphs[name] += graph
+        else:
+            self.graphs[name] = graph
+        self.files.setdefault(name, []).append(origin)
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build produced."""
+
+    store_path: Path | None
+    triples_by_graph: dict[str, int]
+    inferred_triples: int
+    seconds: float
+
+    @property
+    def total_triples(self) -> int:
+        """Quads over all named graphs."""
+        return sum(self.triples_by_graph.values())
+
+
+def parse_turtle(path: Path, base: str) -> Graph:
+    """Parse one Turtle file; a syntax error names the file and line."""
+    graph = Graph()
+    try:
+        graph.parse(path, format="turtle", publicID=base)
+    except Exception as error:  # rdflib raises several parser exception types
+        raise BuildError(f"{path}: Turtle syntax error: {' '.join(str(error).split())}") from None
+    return graph
+
+
+def collect_inputs(settings: Settings, progress: Progress) -> SourceGraphs:
+    """Parse the ontology and the curated sources and import the reference data."""
+    inputs = SourceGraphs()
+    inputs.add(ONTOLOGY_GRAPH, parse_turtle(ONTOLOGY_FILE, settings.id_base), ONTOLOGY_FILE)
+    source_files = sorted(Path(settings.sources_dir).glob("*.ttl"))
+    if not source_files:
+        raise BuildError(f"no source files (*.ttl) in {settings.sources_dir}")
+    for path in source_files:
+        inputs.add(path.stem, parse_turtle(path, settings.id_base), path)
+    progress(f"parsed the ontology and {len(source_files)} source files")
+
+    refdata_dir = Path(settings.refdata_dir)
+    if not (refdata_dir / refdata.DESTATIS_FILE).is_file():
+        raise BuildError(f"reference data not found in {refdata_dir}: set GOVGRAPH_REFDATA (see README)")
+    gazetteer = refdata.read_gazetteer(refdata_dir)
+    inputs.add(
+        refdata.DESTATIS_SOURCE,
+        refdata.gazetteer_graph(gazetteer, settings.id_base, settings.refdata_reference_year),
+        refdata_dir / refdata.DESTATIS_FILE,
+    )
+    wikidata = refdata.wikidata_graph(gazetteer, refdata.read_wikidata_ids(refdata_dir), settings.id_base)
+    inputs.add(refdata.WIKIDATA_SOURCE, wikidata, refdata_dir / refdata.WIKIDATA_FILE)
+    progress(
+        f"imported {len(gazetteer.municipalities)} municipalities, {len(gazetteer.districts)} Kreise, "
+        f"{len(gazetteer.administrative_districts)} Regierungsbezirke"
+    )
+    return inputs
+
+
+def prepare(settings: Settings, progress: Progress) -> SourceGraphs:
+    """Parse, materialize and validate; raises BuildError naming what is wrong."""
+    inputs = collect_inputs(settings, progress)
+    ontology = inputs.graphs[ONTOLOGY_GRAPH]
+    data_graphs = {name: graph for name, graph in inputs.graphs.items() if name != ONTOLOGY_GRAPH}
+
+    check_declared_terms(ontology, data_graphs, inputs.files)
+    started = time.monotonic()
+    inferred = materialize(ontology, data_graphs.values(), settings.id_base)
+    inputs.add(INFERRED_GRAPH, inferred, ONTOLOGY_FILE)
+    progress(f"materialized {len(inferred)} entailed triples (OWL-RL) in {time.monotonic() - started:.1f} s")
+
+    started = time.monotonic()
+    check_shapes(list(data_graphs.values()) + [inferred], ontology, data_graphs, inputs.files)
+    progress(f"validated against the SHACL shapes in {time.monotonic() - started:.1f} s")
+    return inputs
+
+
+def to_nquads(inputs: SourceGraphs, settings: Settings) -> bytes:
+    """All named graphs as N-Quads (graph IRIs under `<base>/graph/`)."""
+    dataset = Dataset()
+    for name, graph in inputs.graphs.items():
+        named = dataset.graph(URIRef(settings.graph_iri(name)))
+        for triple in graph:
+            named.add(triple)
+    return dataset.serialize(format="nquads", encoding="utf-8")
+
+
+def build(settings: Settings, progress: Progress = lambda message: None) -> BuildReport:
+    """Build the graph into a new store and swap it in; the old store keeps serving on failure."""
+    started = time.monotonic()
+    data_dir = Path(settings.data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / "build.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildError(f"another build is running in {data_dir}") from None
+        inputs = prepare(settings, progress)
+        nquads = to_nquads(inputs, settings)
+        counts = {settings.graph_iri(name): len(graph) for name, graph in inputs.graphs.items()}
+        if settings.backend == "remote":
+            _replace_remote(settings, inputs, counts, progress)
+            store_path = None
+        else:
+            store_path = _load_new_store(data_dir, nquads, progress)
+            _swap_current(data_dir, store_path)
+            _prune_old_stores(data_dir, store_path)
+        progress(f"loaded {sum(counts.values())} triples in {len(counts)} named graphs")
+    return BuildReport(store_path, counts, len(inputs.graphs[INFERRED_GRAPH]), time.monotonic() - started)
+
+
+def validate(settings: Settings, progress: Progress = lambda message: None) -> SourceGraphs:
+    """Everything the build checks, without touching any store."""
+    return prepare(settings, progress)
+
+
+def _load_new_store(data_dir: Path, nquads: bytes, progress: Progress) -> Path:
+    stores = data_dir / "stores"
+    stores.mkdir(exist_ok=True)
+    path = stores / f"build-{time.strftime('%Y%m%dT%H%M%S')}-{time.time_ns() % 1_000_000:06d}"
+    store = pyoxigraph.Store(str(path))
+    try:
+        store.bulk_load(nquads, format=pyoxigraph.RdfFormat.N_QUADS)
+        store.optimize()
+        store.flush()
+    except Exception:
+        del store
+        shutil.rmtree(path, ignore_errors=True)
+        raise
+    del store
+    progress(f"wrote the store to {path}")
+    return path
+
+
+def _swap_current(data_dir: Path, store_path: Path) -> None:
+    """Point `current` at the new store with one atomic rename."""
+    temporary = data_dir / f"{CURRENT_LINK}.{os.getpid()}.tmp"
+    if temporary.is_symlink() or temporary.exists():
+        temporary.unlink()
+    os.symlink(os.path.relpath(store_path, data_dir), temporary)
+    os.replace(temporary, data_dir / CURRENT_LINK)
+
+
+def _prune_old_stores(data_dir: Path, current: Path) -> None:
+    """Keep the newest few older stores (servers may still read them), remove the rest."""
+    older = sorted(path for path in (data_dir / "stores").iterdir() if path != current)
+    for path in older[:-KEPT_OLD_STORES]:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _replace_remote(settings: Settings, inputs: SourceGraphs, counts: dict[str, int], progress: Progress) -> None:
+    store = open_store(settings)
+    assert isinstance(store, RemoteStore)
+    for graph_iri in set(store.named_graphs()) - set(counts):
+        if graph_iri.startswith(settings.base_iri + "/graph/"):
+            store.drop_graph(graph_iri)
+    for name, graph in inputs.graphs.items():
+        store.replace_graph(graph.serialize(format="nt", encoding="utf-8"), settings.graph_iri(name))
+    progress(f"replaced {len(inputs.graphs)} graphs on {settings.remote_store_url}")
+
+
+def current_store_exists(settings: Settings) -> bool:
+    """Whether a build has produced a store to serve."""
+    return current_store_path(settings.data_dir).is_dir()
+

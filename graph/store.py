@@ -1,0 +1,302 @@
+"""The store interface: one set of methods, two backends.
+
+`EmbeddedStore` wraps a pyoxigraph store on disk (the default); `RemoteStore` speaks
+the SPARQL 1.1 Protocol and Graph Store Protocol to a server such as Oxigraph
+server, Fuseki, QLever or GraphDB. Both return pyoxigraph result objects, so
+callers serialize them the same way (see `graph.formats`).
+
+>>> store = EmbeddedStore.in_memory()
+>>> store.load_graph(b'<http://e.org/s> <http://e.org/p> "o" .', "http://e.org/g")
+>>> [str(row["o"]) for row in store.query("SELECT ?o { ?s ?p ?o }")]
+['"o"']
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from pathlib import Path
+from typing import Mapping, Sequence, Union
+
+import pyoxigraph
+import requests
+
+from graph.config import Settings
+from graph.errors import GovgraphError, QuerySyntaxError, StoreUnavailable
+
+Term = Union[pyoxigraph.NamedNode, pyoxigraph.BlankNode, pyoxigraph.Literal]
+QueryResult = Union[pyoxigraph.QuerySolutions, pyoxigraph.QueryBoolean, pyoxigraph.QueryTriples]
+
+CURRENT_LINK = "current"
+
+
+def current_store_path(data_dir: Path) -> Path:
+    """The directory of the store that `govgraph build` last swapped in."""
+    return Path(data_dir) / CURRENT_LINK
+
+
+class GraphStore(ABC):
+    """What the rest of govgraph may ask of a store."""
+
+    @abstractmethod
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: Mapping[str, Term] | None = None,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+    ) -> QueryResult:
+        """Evaluate a SPARQL query; the default graph is the union of all graphs unless given."""
+
+    @abstractmethod
+    def update(self, sparql: str) -> None:
+        """Execute a SPARQL update (USING clauses are the caller's: see the protocol layer)."""
+
+    @abstractmethod
+    def load_graph(self, data: bytes, graph_iri: str | None, media_type: str = "application/n-triples") -> None:
+        """Add RDF data to a named graph (or the default graph when `graph_iri` is None)."""
+
+    @abstractmethod
+    def graph_data(self, graph_iri: str | None, media_type: str = "application/n-triples") -> bytes:
+        """Serialize one graph (the default graph when `graph_iri` is None)."""
+
+    @abstractmethod
+    def drop_graph(self, graph_iri: str | None) -> None:
+        """Remove one graph, or clear the default graph when `graph_iri` is None."""
+
+    def named_graphs(self) -> list[str]:
+        """The IRIs of the named graphs, sorted."""
+        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return sorted(row["g"].value for row in rows)
+
+    def triple_count(self) -> int:
+        """How many distinct triples the union graph holds."""
+        rows = list(self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
+        return int(rows[0]["n"].value)
+
+    def close(self) -> None:
+        """Release the store's resources."""
+
+
+class EmbeddedStore(GraphStore):
+    """A pyoxigraph store in this process, on disk or in memory."""
+
+    def __init__(self, store: pyoxigraph.Store, path: Path | None = None):
+        self._store = store
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path, read_only: bool = False) -> "EmbeddedStore":
+        """Open the store at `path` (a build output or the `current` link)."""
+        resolved = Path(path).resolve()
+        if not resolved.is_dir():
+            raise StoreUnavailable(f"no store at {path}: run `govgraph build` first")
+        store = pyoxigraph.Store.read_only(str(resolved)) if read_only else pyoxigraph.Store(str(resolved))
+        return cls(store, resolved)
+
+    @classmethod
+    def in_memory(cls) -> "EmbeddedStore":
+        """An empty store kept in memory (tests, benchmarks, copies for fast serving)."""
+        return cls(pyoxigraph.Store())
+
+    @property
+    def engine(self) -> pyoxigraph.Store:
+        """The pyoxigraph store itself, for the build and the query workers in `graph`."""
+        return self._store
+
+    def query(self, sparql, *, substitutions=None, default_graph_uris=(), named_graph_uris=()):
+        options: dict = {"use_default_graph_as_union": not default_graph_uris}
+        if default_graph_uris:
+            options["default_graph"] = [pyoxigraph.NamedNode(uri) for uri in default_graph_uris]
+        if named_graph_uris:
+            options["named_graphs"] = [pyoxigraph.NamedNode(uri) for uri in named_graph_uris]
+        if substitutions:
+            options["substitutions"] = {pyoxigraph.Variable(name): term for name, term in substitutions.items()}
+        try:
+            return self._store.query(sparql, **options)
+        except SyntaxError as error:
+            raise QuerySyntaxError.from_engine(error) from None
+
+    def update(self, sparql):
+        try:
+            self._store.update(sparql)
+        except SyntaxError as error:
+            raise QuerySyntaxError.from_engine(error, "update") from None
+
+    def load_graph(self, data, graph_iri, media_type="application/n-triples"):
+        graph = pyoxigraph.NamedNode(graph_iri) if graph_iri else pyoxigraph.DefaultGraph()
+        self._store.load(data, format=_rdf_format(media_type), to_graph=graph)
+
+    def graph_data(self, graph_iri, media_type="application/n-triples"):
+        graph = pyoxigraph.NamedNode(graph_iri) if graph_iri else pyoxigraph.DefaultGraph()
+        return self._store.dump(format=_rdf_format(media_type), from_graph=graph)
+
+    def drop_graph(self, graph_iri):
+        if graph_iri:
+            self._store.remove_graph(pyoxigraph.NamedNode(graph_iri))
+        else:
+            self._store.clear_graph(pyoxigraph.DefaultGraph())
+
+    def has_graph(self, graph_iri: str) -> bool:
+        """Whether a named graph exists."""
+        return self._store.contains_named_graph(pyoxigraph.NamedNode(graph_iri))
+
+    def copy_to_memory(self) -> "EmbeddedStore":
+        """A copy of the whole dataset in memory: join-heavy queries run several times faster there."""
+        copy = pyoxigraph.Store()
+        copy.bulk_extend(self._store)
+        return EmbeddedStore(copy, self.path)
+
+    def close(self) -> None:
+        del self._store
+
+
+class RemoteStore(GraphStore):
+    """A SPARQL 1.1 Protocol + Graph Store Protocol server.
+
+    The server should treat its default graph as the union of named graphs
+    (`oxigraph serve --union-default-graph`, Fuseki's `tdb2:unionDefaultGraph`).
+    """
+
+    def __init__(self, query_url: str, update_url: str | None = None, store_url: str | None = None, timeout: float = 30.0):
+        self.query_url = query_url
+        self.update_url = update_url or query_url
+        self.store_url = store_url
+        self.timeout = timeout
+        self._session = requests.Session()
+
+    def query(self, sparql, *, substitutions=None, default_graph_uris=(), named_graph_uris=()):
+        if substitutions:
+            sparql = bind_values(sparql, substitutions)
+        form = [("query", sparql)]
+        form += [("default-graph-uri", uri) for uri in default_graph_uris]
+        form += [("named-graph-uri", uri) for uri in named_graph_uris]
+        response = self._post(
+            self.query_url,
+            data=form,
+            headers={"Accept": "application/sparql-results+json, application/n-triples;q=0.9"},
+        )
+        media_type = response.headers.get("Content-Type", "").split(";")[0].strip()
+        if media_type == "application/sparql-results+json":
+            return pyoxigraph.parse_query_results(response.content, pyoxigraph.QueryResultsFormat.JSON)
+        # CONSTRUCT/DESCRIBE: re-query a private in-memory copy so callers get pyoxigraph's QueryTriples.
+        triples = pyoxigraph.Store()
+        triples.load(response.content, format=_rdf_format(media_type or "application/n-triples"))
+        return triples.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+
+    def update(self, sparql):
+        self._post(self.update_url, data={"update": sparql}, syntax_kind="update")
+
+    def load_graph(self, data, graph_iri, media_type="application/n-triples"):
+        self._request("POST", data=data, params=self._graph_params(graph_iri), headers={"Content-Type": media_type})
+
+    def graph_data(self, graph_iri, media_type="application/n-triples"):
+        return self._request("GET", params=self._graph_params(graph_iri), headers={"Accept": media_type}).content
+
+    def drop_graph(self, graph_iri):
+        self._request("DELETE", params=self._graph_params(graph_iri), accept_missing=True)
+
+    def replace_graph(self, data: bytes, graph_iri: str, media_type: str = "application/n-triples") -> None:
+        """Replace one graph in a single request (Graph Store Protocol PUT)."""
+        self._request("PUT", data=data, params=self._graph_params(graph_iri), headers={"Content-Type": media_type})
+
+    def close(self) -> None:
+        self._session.close()
+
+    def _graph_params(self, graph_iri: str | None) -> dict:
+        return {"graph": graph_iri} if graph_iri else {"default": ""}
+
+    def _request(self, method: str, accept_missing: bool = False, **kwargs) -> requests.Response:
+        if not self.store_url:
+            raise GovgraphError("the remote backend needs GOVGRAPH_REMOTE_STORE_URL for the Graph Store Protocol")
+        try:
+            response = self._session.request(method, self.store_url, timeout=self.timeout, **kwargs)
+        except requests.RequestException as error:
+            raise StoreUnavailable(f"remote store {self.store_url} did not answer: {error}") from None
+        if response.status_code == 404 and accept_missing:
+            return response
+        if response.status_code >= 400:
+            raise GovgraphError(f"remote store {self.store_url} answered {response.status_code}: {response.text[:300]}")
+        return response
+
+    def _post(self, url: str, syntax_kind: str = "query", **kwargs) -> requests.Response:
+        try:
+            response = self._session.post(url, timeout=self.timeout, **kwargs)
+        except requests.RequestException as error:
+            raise StoreUnavailable(f"remote store {url} did not answer: {error}") from None
+        if response.status_code == 400:
+            raise QuerySyntaxError.from_engine(Exception(response.text.strip()), syntax_kind)
+        if response.status_code >= 400:
+            raise GovgraphError(f"remote store {url} answered {response.status_code}: {response.text[:300]}")
+        return response
+
+
+def open_store(settings: Settings, read_only: bool = True) -> GraphStore:
+    """The store the settings select: the last built embedded store, or the remote one."""
+    if settings.backend == "remote":
+        if not settings.remote_query_url:
+            raise GovgraphError("GOVGRAPH_STORE=remote needs GOVGRAPH_REMOTE_QUERY_URL")
+        return RemoteStore(
+            settings.remote_query_url,
+            settings.remote_update_url,
+            settings.remote_store_url,
+            timeout=settings.query_timeout,
+        )
+    return EmbeddedStore.open(current_store_path(settings.data_dir), read_only=read_only)
+
+
+def _rdf_format(media_type: str) -> pyoxigraph.RdfFormat:
+    rdf_format = pyoxigraph.RdfFormat.from_media_type(media_type)
+    if rdf_format is None:
+        raise GovgraphError(f"unsupported RDF media type {media_type!r}")
+    return rdf_format
+
+
+# --- Binding values into query text for remote servers --------------------------------------
+
+_TOKEN = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*|[{}]|\w+',
+)
+
+
+def bind_values(sparql: str, substitutions: Mapping[str, Term]) -> str:
+    """Bind variables by a VALUES block at the start of the query's WHERE group.
+
+    Terms are written by pyoxigraph (escaped N-Triples syntax), never pasted from user text.
+
+    >>> bind_values('SELECT ?s WHERE { ?s ?p ?o }', {"o": pyoxigraph.Literal("x")})
+    'SELECT ?s WHERE { VALUES (?o) { ("x") } ?s ?p ?o }'
+    """
+    names = " ".join(f"?{name}" for name in substitutions)
+    values = " ".join(str(term) for term in substitutions.values())
+    block = f" VALUES ({names}) {{ ({values}) }}"
+    position = _where_group_start(sparql)
+    return sparql[: position + 1] + block + sparql[position + 1 :]
+
+
+def _where_group_start(sparql: str) -> int:
+    """Offset of the `{` that opens the WHERE group (skips strings, IRIs, comments, templates)."""
+    depth = 0
+    first_open: int | None = None
+    is_construct = False
+    after_where = False
+    for token in _TOKEN.finditer(sparql):
+        text = token.group()
+        upper = text.upper()
+        if depth == 0 and upper == "CONSTRUCT":
+            is_construct = True
+        elif depth == 0 and upper == "WHERE":
+            after_where = True
+        elif text == "{":
+            if depth == 0 and (after_where or not is_construct):
+                return token.start()
+            if depth == 0 and first_open is None:
+                first_open = token.start()
+            depth += 1
+        elif text == "}":
+            depth -= 1
+            if depth == 0 and is_construct and first_open is not None:
+                after_where = True  # CONSTRUCT { template } { pattern } without WHERE
+    raise QuerySyntaxError("SPARQL query syntax error: no WHERE group found to bind parameters into")
