@@ -23,4 +23,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.extensions["govgraph_store"] = StoreProvider(settings, store)
     register_error_handlers(app)
     # Blueprints, one per feature:
+    from api.linked_data import register_linked_data_pages; register_linked_data_pages(app)  # noqa: E702
+    from api.analytics import bp as analytics_blueprint; app.register_blueprint(analytics_blueprint)  # noqa: E702
+    from api.sparql import bp as sparql_blueprint; app.register_blueprint(sparql_blueprint)  # noqa: E702
+    from api.queries import blueprint as queries_blueprint; app.register_blueprint(queries_blueprint)  # noqa: E702
     return app

@@ -110,6 +110,20 @@ def stats(obj: Context) -> None:
         click.echo(f"{class_iri}\t{count}")
 
 
+from cli.serve import serve  # noqa: E402 - registered after the group exists
+
+cli.add_command(serve)
+
+from cli.ask import ask  # noqa: E402 - registered after the group exists
+
+cli.add_command(ask)
+
+from cli.analytics import COMMANDS as ANALYTICS_COMMANDS  # noqa: E402 - registered after the group exists
+
+for command in ANALYTICS_COMMANDS:
+    cli.add_command(command)
+
+
 def main() -> None:
     """Entry point: domain errors become a one-line message and exit status 1."""
     try:

@@ -22,6 +22,7 @@ from rdflib import Dataset, Graph, URIRef
 
 from graph import refdata
 from graph.config import Settings
+from graph.dumps import write_dumps
 from graph.errors import BuildError
 from graph.materialize import materialize
 from graph.store import CURRENT_LINK, RemoteStore, current_store_path, open_store
@@ -122,9 +123,21 @@ def prepare(settings: Settings, progress: Progress) -> SourceGraphs:
     return inputs
 
 
+def union_graph(inputs: SourceGraphs) -> Graph:
+    """Every triple once: the store's default graph, so plain queries see no duplicates
+    where several sources state the same triple."""
+    union = Graph()
+    for graph in inputs.graphs.values():
+        for triple in graph:
+            union.add(triple)
+    return union
+
+
 def to_nquads(inputs: SourceGraphs, settings: Settings) -> bytes:
-    """All named graphs as N-Quads (graph IRIs under `<base>/graph/`)."""
+    """The named graphs (IRIs under `<base>/graph/`) plus their union as the default graph, as N-Quads."""
     dataset = Dataset()
+    for triple in union_graph(inputs):
+        dataset.default_graph.add(triple)
     for name, graph in inputs.graphs.items():
         named = dataset.graph(URIRef(settings.graph_iri(name)))
         for triple in graph:
@@ -153,6 +166,8 @@ def build(settings: Settings, progress: Progress = lambda message: None) -> Buil
             _swap_current(data_dir, store_path)
             _prune_old_stores(data_dir, store_path)
         progress(f"loaded {sum(counts.values())} triples in {len(counts)} named graphs")
+        written = write_dumps(data_dir, nquads)
+        progress(f"wrote the dumps {', '.join(str(path) for path in written)}")
     return BuildReport(store_path, counts, len(inputs.graphs[INFERRED_GRAPH]), time.monotonic() - started)
 
 
@@ -203,6 +218,7 @@ def _replace_remote(settings: Settings, inputs: SourceGraphs, counts: dict[str, 
             store.drop_graph(graph_iri)
     for name, graph in inputs.graphs.items():
         store.replace_graph(graph.serialize(format="nt", encoding="utf-8"), settings.graph_iri(name))
+    store.replace_graph(union_graph(inputs).serialize(format="nt", encoding="utf-8"), None)
     progress(f"replaced {len(inputs.graphs)} graphs on {settings.remote_store_url}")
 
 

@@ -37,6 +37,9 @@ class Settings:
     remote_store_url: str | None = None
     query_timeout: float = 30.0
     update_token: str | None = None
+    service_allowlist: tuple[str, ...] = ()
+    query_workers: int = 2
+    max_result_bytes: int = 64 * 1024 * 1024
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -64,6 +67,12 @@ class Settings:
             overrides["query_timeout"] = float(env["GOVGRAPH_QUERY_TIMEOUT"])
         if env.get("GOVGRAPH_UPDATE_TOKEN"):
             overrides["update_token"] = env["GOVGRAPH_UPDATE_TOKEN"]
+        if env.get("GOVGRAPH_SERVICE_ALLOWLIST"):
+            overrides["service_allowlist"] = tuple(env["GOVGRAPH_SERVICE_ALLOWLIST"].replace(",", " ").split())
+        if env.get("GOVGRAPH_QUERY_WORKERS"):
+            overrides["query_workers"] = int(env["GOVGRAPH_QUERY_WORKERS"])
+        if env.get("GOVGRAPH_MAX_RESULT_BYTES"):
+            overrides["max_result_bytes"] = int(env["GOVGRAPH_MAX_RESULT_BYTES"])
         return settings.with_(**overrides)
 
     def with_(self, **changes: object) -> "Settings":

@@ -47,7 +47,7 @@ class GraphStore(ABC):
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
     ) -> QueryResult:
-        """Evaluate a SPARQL query; the default graph is the union of all graphs unless given."""
+        """Evaluate a SPARQL query; the default graph holds the union of the named graphs (the build writes it)."""
 
     @abstractmethod
     def update(self, sparql: str) -> None:
@@ -71,7 +71,7 @@ class GraphStore(ABC):
         return sorted(row["g"].value for row in rows)
 
     def triple_count(self) -> int:
-        """How many distinct triples the union graph holds."""
+        """How many triples the default graph (the union the build writes) holds."""
         rows = list(self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
         return int(rows[0]["n"].value)
 
@@ -106,7 +106,7 @@ class EmbeddedStore(GraphStore):
         return self._store
 
     def query(self, sparql, *, substitutions=None, default_graph_uris=(), named_graph_uris=()):
-        options: dict = {"use_default_graph_as_union": not default_graph_uris}
+        options: dict = {}
         if default_graph_uris:
             options["default_graph"] = [pyoxigraph.NamedNode(uri) for uri in default_graph_uris]
         if named_graph_uris:
@@ -153,10 +153,10 @@ class EmbeddedStore(GraphStore):
 
 
 class RemoteStore(GraphStore):
-    """A SPARQL 1.1 Protocol + Graph Store Protocol server.
+    """A SPARQL 1.1 Protocol + Graph Store Protocol server (Oxigraph server, Fuseki, QLever, GraphDB).
 
-    The server should treat its default graph as the union of named graphs
-    (`oxigraph serve --union-default-graph`, Fuseki's `tdb2:unionDefaultGraph`).
+    `govgraph build` writes each source's named graph and their union as the default graph,
+    so the server needs no union-default-graph setting.
     """
 
     def __init__(self, query_url: str, update_url: str | None = None, store_url: str | None = None, timeout: float = 30.0):
@@ -197,7 +197,7 @@ class RemoteStore(GraphStore):
     def drop_graph(self, graph_iri):
         self._request("DELETE", params=self._graph_params(graph_iri), accept_missing=True)
 
-    def replace_graph(self, data: bytes, graph_iri: str, media_type: str = "application/n-triples") -> None:
+    def replace_graph(self, data: bytes, graph_iri: str | None, media_type: str = "application/n-triples") -> None:
         """Replace one graph in a single request (Graph Store Protocol PUT)."""
         self._request("PUT", data=data, params=self._graph_params(graph_iri), headers={"Content-Type": media_type})
 

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 import requests
@@ -73,12 +74,12 @@ def graph_store(built: Settings) -> EmbeddedStore:
 
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory):
-    """A real `oxigraph serve` (PyPI package oxigraph) on 127.0.0.1, union default graph."""
+    """A real `oxigraph serve` (PyPI package oxigraph) on 127.0.0.1."""
     executable = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
     port = free_port()
     location = tmp_path_factory.mktemp("oxigraph")
     process = subprocess.Popen(
-        [executable, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+        [executable, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -133,3 +134,68 @@ def app(built: Settings):
 def client(app):
     """A Flask test client (for fast checks; end-to-end tests use the live server)."""
     return app.test_client()
+
+
+def serve_govgraph(data_dir: Path, log_dir: Path, **environment: str):
+    """Start `govgraph serve` (gunicorn) on a free port of 127.0.0.1; returns (base URL, process)."""
+    import os
+
+    port = free_port()
+    env = {key: value for key, value in os.environ.items() if not key.startswith("GOVGRAPH_")}
+    env.update({"GOVGRAPH_DATA_DIR": str(data_dir), "GOVGRAPH_BASE_IRI": BASE, **environment})
+    log = open(log_dir / "serve.log", "w")
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "govgraph"), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(url + "/sparql", process, seconds=60)
+    except RuntimeError as error:
+        raise RuntimeError(f"{error}\n{(log_dir / 'serve.log').read_text()}") from None
+    return url, process
+
+
+@pytest.fixture(scope="session")
+def live_server(built: Settings, tmp_path_factory: pytest.TempPathFactory):
+    """`govgraph serve` (gunicorn) on the built graph, read-only (no update token); yields its base URL."""
+    url, process = serve_govgraph(built.data_dir, tmp_path_factory.mktemp("live-server"))
+    yield url
+    stop(process)
+
+
+UPDATE_TOKEN = "test-update-token"
+
+
+class WritableServer(NamedTuple):
+    """A running `govgraph serve` that accepts updates: its base URL, data directory and log file."""
+
+    url: str
+    data_dir: Path
+    log: Path
+
+
+@pytest.fixture(scope="session")
+def writable_server(tmp_path_factory: pytest.TempPathFactory):
+    """`govgraph serve` on a private, initially empty store that accepts updates with UPDATE_TOKEN.
+
+    Short limits (2 s timeout, 1 MB results) so the safety tests are quick; yields a WritableServer.
+    """
+    import pyoxigraph
+
+    data_dir = tmp_path_factory.mktemp("writable-data")
+    (data_dir / "stores").mkdir()
+    pyoxigraph.Store(str(data_dir / "stores" / "empty"))  # creates the RocksDB store; closed when dropped
+    (data_dir / "current").symlink_to(Path("stores") / "empty")
+    log_dir = tmp_path_factory.mktemp("writable-server")
+    url, process = serve_govgraph(
+        data_dir,
+        log_dir,
+        GOVGRAPH_UPDATE_TOKEN=UPDATE_TOKEN,
+        GOVGRAPH_QUERY_TIMEOUT="2",
+        GOVGRAPH_MAX_RESULT_BYTES="1000000",
+    )
+    yield WritableServer(url, data_dir, log_dir / "serve.log")
+    stop(process)

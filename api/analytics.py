@@ -1,0 +1,141 @@
+"""Network analytics over HTTP: graph exports, metric tables and the interactive explorer.
+
+- `GET /api/graph/<projection>.<format>?asOf=YYYY-MM-DD[&ego=IRI&radius=N]` — a projection
+  in any export format (graphml, gexf, json, cyjs, csv, nodes.csv, edges.csv, dot, png, svg).
+- `GET /api/analytics/<metric>?projection=P&asOf=YYYY-MM-DD` — a metric as a JSON or CSV
+  table (Accept: text/csv or `format=csv`); `changes` compares `from` and `to` dates.
+- `GET /explore` — the interactive page (Cytoscape.js from the pinned npm package).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, jsonify, render_template, request, send_from_directory
+from werkzeug.exceptions import BadRequest, NotFound
+
+from api.store_access import current_settings, current_store
+from graph.analytics import METRICS, PROJECTIONS, compare, ego_network, metric_table, project
+from graph.config import REPO_ROOT
+from graph.export import FORMAT_NAMES, graph_format
+from graph.palette import PROJECTION_TITLES, RELATION_STYLES, TYPE_COLOURS
+from graph.periods import parse_date
+from graph.relations import read_network
+
+bp = Blueprint("analytics", __name__)
+
+CYTOSCAPE_DIR = REPO_ROOT / "node_modules" / "cytoscape" / "dist"
+TABLE_MEDIA_TYPES = {"json": "application/json", "csv": "text/csv"}
+
+
+def _date_parameter(name: str, required: bool = False) -> date | None:
+    text = request.args.get(name, "").strip()
+    if not text:
+        if required:
+            raise BadRequest(f"parameter {name} is required (a date, YYYY-MM-DD)")
+        return None
+    try:
+        return parse_date(text)
+    except ValueError as error:
+        raise BadRequest(f"parameter {name}: {error}") from None
+
+
+def _int_parameter(name: str, default: int | None, minimum: int) -> int | None:
+    text = request.args.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or int(text) < minimum:
+        raise BadRequest(f"parameter {name} must be a whole number of at least {minimum}, not {text!r}")
+    return int(text)
+
+
+def _projection_parameter(name: str, default: str | None) -> str | None:
+    value = request.args.get(name, "").strip() or default
+    if value is not None and value not in PROJECTIONS:
+        raise BadRequest(f"parameter {name}: unknown projection {value!r}; valid: {', '.join(PROJECTIONS)}")
+    return value
+
+
+@bp.get("/api/graph/<name>")
+def graph_export(name: str) -> Response:
+    """A projection as of a date (or over all periods), optionally the ego network of one node."""
+    projection_name, _, format_name = name.partition(".")
+    if projection_name not in PROJECTIONS:
+        raise NotFound(f"unknown projection {projection_name!r}; valid: {', '.join(PROJECTIONS)}")
+    if not format_name:
+        raise NotFound(f"add a format to the projection, e.g. /api/graph/{projection_name}.graphml; valid: {', '.join(FORMAT_NAMES)}")
+    try:
+        chosen = graph_format(format_name)
+    except ValueError as error:
+        raise NotFound(str(error)) from None
+    as_of = _date_parameter("asOf")
+    radius = _int_parameter("radius", 1, 1)
+    graph = project(read_network(current_store()), projection_name, as_of)
+    ego = request.args.get("ego", "").strip()
+    if ego:
+        graph = ego_network(graph, ego, radius or 1)
+    response = Response(chosen.writer(graph), mimetype=chosen.media_type)
+    stamp = f"-{as_of.isoformat()}" if as_of else ""
+    response.headers["Content-Disposition"] = f'inline; filename="govgraph-{projection_name}{stamp}.{chosen.name}"'
+    return response
+
+
+def _table_format() -> str:
+    requested = request.args.get("format", "").strip().lower()
+    if requested:
+        if requested not in TABLE_MEDIA_TYPES:
+            raise BadRequest(f"parameter format: unknown table format {requested!r}; valid: json, csv")
+        return requested
+    best = request.accept_mimetypes.best_match(["application/json", "text/csv"], default="application/json")
+    return "csv" if best == "text/csv" else "json"
+
+
+@bp.get("/api/analytics/<metric>")
+def analytics(metric: str) -> Response:
+    """One metric as a table; `changes` lists the relations that differ between two dates."""
+    table_format = _table_format()
+    if metric == "changes":
+        projection_name = _projection_parameter("projection", "organizations")
+        before, after = _date_parameter("from", required=True), _date_parameter("to", required=True)
+        table = compare(read_network(current_store()), projection_name, before, after)  # type: ignore[arg-type]
+    elif metric in METRICS:
+        table = metric_table(
+            read_network(current_store()),
+            metric,
+            _projection_parameter("projection", None),
+            _date_parameter("asOf"),
+            node=request.args.get("node", "").strip() or None,
+            samples=_int_parameter("samples", None, 1),
+        )
+    else:
+        raise NotFound(f"unknown metric {metric!r}; valid: {', '.join(METRICS + ('changes',))}")
+    if table_format == "csv":
+        response = Response(table.to_csv(), mimetype="text/csv")
+    else:
+        response = jsonify({"ok": True, **table.to_json()})
+    response.vary.add("Accept")
+    return response
+
+
+@bp.get("/explore")
+def explore() -> Response:
+    """The interactive network page: projection and date controls, search, node details."""
+    settings = current_settings()
+    page = render_template(
+        "explore.html",
+        projections={name: PROJECTION_TITLES[name] for name in PROJECTIONS},
+        projection=request.args.get("projection") if request.args.get("projection") in PROJECTIONS else "governance",
+        as_of=request.args.get("asOf", ""),
+        id_base=settings.id_base,
+        type_colours=TYPE_COLOURS,
+        relation_styles={name: {"label": label, "colour": colour, "style": style} for name, (label, colour, style) in RELATION_STYLES.items()},
+    )
+    return Response(page, mimetype="text/html")
+
+
+@bp.get("/explore/assets/<path:filename>")
+def explore_assets(filename: str) -> Response:
+    """Cytoscape.js from the pinned npm package (installed by `make setup`), never a CDN."""
+    if not CYTOSCAPE_DIR.is_dir():
+        raise NotFound("the explorer's files are missing: run `make setup` (npm ci) first")
+    return send_from_directory(CYTOSCAPE_DIR, filename, max_age=3600)

@@ -1,0 +1,186 @@
+"""The named queries as a REST API: list, run (JSON, CSV, SPARQL results, RDF), OpenAPI, docs page.
+
+`GET /api/queries/<name>?<params>` runs one query; the format comes from the URL's
+extension (`/api/queries/who-coordinates.csv`) or else the `Accept` header, JSON by
+default. Paginated queries answer one page and link the neighbours in `Link`.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+from typing import Mapping
+
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
+
+from api.errors import error_response
+from api.openapi import GRAPH_FORMATS, TABLE_FORMATS, openapi_document, output_formats
+from api.store_access import current_settings, current_store
+from graph.formats import rdf_format, results_format, serialize
+from graph.named_queries import (
+    NamedAnswer,
+    ParameterError,
+    answer_records,
+    bind_arguments,
+    example_arguments,
+    find_query,
+    query_shape,
+    run_bound_query,
+)
+from graph.table import term_text
+from queries import PAGE_PARAMETER, NamedQuery, load_queries
+
+blueprint = Blueprint("queries", __name__, template_folder="templates")
+
+# Writers of the graph module by our short format names.
+_ENGINE_FORMAT = {"csv": "csv", "srj": "json", "tsv": "tsv", "srx": "xml", "jsonld": "jsonld", "ttl": "turtle", "nt": "ntriples"}
+
+
+@blueprint.errorhandler(ParameterError)
+def parameter_error(error: ParameterError) -> Response:
+    """400 naming the parameter (also as a field of the JSON envelope)."""
+    return error_response(400, str(error), parameter=error.parameter)
+
+
+@blueprint.get("/api/queries")
+def list_queries() -> Response:
+    """Every named query with its parameters and links."""
+    id_base = current_settings().id_base
+    listed = []
+    for name, query in load_queries().items():
+        listed.append(
+            {
+                "name": name,
+                "summary": query.summary,
+                "description": query.description,
+                "tags": list(query.tags),
+                "form": query_shape(query).form,
+                "asOf": query.as_of,
+                "pageSize": query.pagination.default_size if query.pagination else None,
+                "formats": list(output_formats(query)),
+                "parameters": [
+                    {
+                        "name": parameter.name,
+                        "type": parameter.type,
+                        "required": parameter.required,
+                        "description": parameter.description,
+                        "default": parameter.default,
+                        "values": list(parameter.values) or None,
+                    }
+                    for parameter in query.parameters
+                ],
+                "links": {
+                    "self": url_for(".run_query", name=name),
+                    "example": url_for(".run_query", name=name, **example_arguments(query, id_base)),
+                    "docs": url_for(".docs") + "#" + name,
+                },
+            }
+        )
+    return jsonify({"ok": True, "queries": listed})
+
+
+@blueprint.get("/api/queries/<name>")
+def run_query(name: str) -> Response:
+    """Run one named query with the request's parameters."""
+    query, extension = _query_and_extension(name)
+    arguments = {key: request.args.getlist(key) for key in request.args}
+    bound = bind_arguments(query, arguments, id_base=current_settings().id_base)
+    formats = output_formats(query)
+    chosen = _chosen_format(formats, extension)
+    if chosen is None:
+        offered = ", ".join(formats.values())
+        return error_response(406, f"query {query.name!r} answers in {offered}; none of them is acceptable to the client")
+    answer = run_bound_query(current_store(), query, bound)
+    body, media_type = _body(answer, chosen)
+    response = Response(body, mimetype=media_type)
+    links = _page_links(answer)
+    if links:
+        response.headers["Link"] = ", ".join(f'<{url}>; rel="{relation}"' for relation, url in links.items())
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@blueprint.get("/api/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI 3.1 document generated from the queries' headers."""
+    return jsonify(_document())
+
+
+@blueprint.get("/api/docs")
+def docs() -> str:
+    """A human page for the same document, rendered on the server (no scripts, no CDN)."""
+    return render_template("queries_docs.html", document=_document())
+
+
+def _document() -> dict:
+    try:
+        package_version = version("govgraph")
+    except PackageNotFoundError:
+        package_version = "0"
+    return openapi_document(dict(load_queries()), current_settings().id_base, package_version)
+
+
+def _query_and_extension(name: str) -> tuple[NamedQuery, str | None]:
+    queries = load_queries()
+    if name in queries or "." not in name:
+        return find_query(name, queries), None
+    stem, extension = name.rsplit(".", 1)
+    query = find_query(stem, queries)
+    if extension not in output_formats(query):
+        valid = ", ".join(output_formats(query))
+        raise ParameterError(f"unknown format extension {extension!r} for query {stem!r}; valid: {valid}", "format")
+    return query, extension
+
+
+def _chosen_format(formats: Mapping[str, str], extension: str | None) -> str | None:
+    """The format's short name: by extension, else by Accept (none or */* gives the default)."""
+    if extension:
+        return extension
+    if not request.accept_mimetypes:
+        return next(iter(formats))
+    media_types = list(formats.values())
+    if formats is GRAPH_FORMATS:
+        media_types.append("application/json")  # JSON clients get JSON-LD
+    best = request.accept_mimetypes.best_match(media_types)
+    if best is None:
+        return None
+    if best == "application/json" and formats is GRAPH_FORMATS:
+        return "jsonld"
+    return next(name for name, media_type in formats.items() if media_type == best)
+
+
+def _body(answer: NamedAnswer, chosen: str) -> tuple[bytes | str, str]:
+    if chosen in GRAPH_FORMATS:
+        return serialize(answer.result, rdf_format(_ENGINE_FORMAT[chosen])), GRAPH_FORMATS[chosen]
+    if chosen != "json":
+        return serialize(answer.result, results_format(_ENGINE_FORMAT[chosen])), TABLE_FORMATS[chosen]
+    bound = answer.arguments
+    columns, rows = answer_records(answer.result)
+    document: dict = {
+        "ok": True,
+        "query": answer.query.name,
+        "asOf": bound.as_of.isoformat() if bound.as_of else None,
+        "parameters": {name: term_text(term) for name, term in bound.terms.items()},
+        "columns": columns,
+        "rows": rows,
+    }
+    if bound.page_size is not None:
+        links = _page_links(answer)
+        document.update(page=bound.page, pageSize=bound.page_size, next=links.get("next"), previous=links.get("prev"))
+    return jsonify(document).get_data(), "application/json"
+
+
+def _page_links(answer: NamedAnswer) -> dict[str, str]:
+    bound = answer.arguments
+    if bound.page_size is None:
+        return {}
+
+    def page_url(page: int) -> str:
+        arguments = {key: request.args.getlist(key) for key in request.args if key != PAGE_PARAMETER}
+        return url_for(request.endpoint or ".run_query", **(request.view_args or {}), **arguments, **{PAGE_PARAMETER: page})
+
+    links = {"first": page_url(1)}
+    if bound.page > 1:
+        links["prev"] = page_url(bound.page - 1)
+    if answer.has_next_page:
+        links["next"] = page_url(bound.page + 1)
+    return links

@@ -1,0 +1,92 @@
+"""Rendering pages: Jinja2 templates (autoescaped), links that stay on this server, the language switch.
+
+Entity IRIs are `<base>/id/…`; a page links them to the path `/id/…` of whatever
+host serves it, and ontology terms to `/ontology#Term`.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Response, render_template, request
+
+from api.negotiation import LANGUAGES, page_language
+from api.store_access import current_settings
+from ontology import NAMESPACE, ONTOLOGY_IRI
+
+UI_TEXT = {
+    "de": {
+        "home": "Start", "sparql": "SPARQL", "api": "REST-API", "dataset": "Datensatz", "ontology": "Ontologie",
+        "search": "Suchen", "search_placeholder": "Name, Ort, Gremium …", "types": "Typen", "properties": "Eigenschaften",
+        "incoming": "Verweise auf diese Seite", "timeline": "Zeitleiste", "sources": "Quellen", "downloads": "Herunterladen",
+        "since": "seit", "until": "bis", "open": "offen", "undated": "ohne Datum", "more": "weitere",
+        "municipality": "Gemeinde", "ags": "Amtlicher Gemeindeschlüssel (AGS)", "district": "Kreis",
+        "administrative_district": "Regierungsbezirk", "population": "Einwohnerzahl", "wikidata": "Wikidata",
+        "kreisfrei": "kreisfrei", "inferred": "abgeleitet", "source": "Quelle", "not_found": "Nicht gefunden",
+        "results": "Treffer", "no_results": "Keine Treffer.", "structure": "Aufbau des Netzwerks",
+        "working_groups": "Arbeitsgemeinschaften", "bodies": "Gremien", "supporters": "Unterstützung",
+        "coordination": "Koordinierung", "members": "Mitglieder", "former": "Hervorgegangen aus",
+        "quote": "Zitat", "stand": "Stand: ca.", "attribution": "Datenquelle: Statistisches Bundesamt (Destatis), Gemeindeverzeichnis GV-ISys, dl-de/by-2-0 (geändert)",
+        "language": "Sprache", "iri": "IRI", "machine": "Für Programme", "involvement": "Anlassbezogen eingebunden",
+        "steered_by": "Gesteuert durch",
+    },
+    "en": {
+        "home": "Home", "sparql": "SPARQL", "api": "REST API", "dataset": "Dataset", "ontology": "Ontology",
+        "search": "Search", "search_placeholder": "name, place, body …", "types": "Types", "properties": "Properties",
+        "incoming": "Links to this page", "timeline": "Timeline", "sources": "Sources", "downloads": "Download",
+        "since": "since", "until": "until", "open": "open", "undated": "undated", "more": "more",
+        "municipality": "Municipality", "ags": "Official municipality key (AGS)", "district": "Kreis (district)",
+        "administrative_district": "Regierungsbezirk (government region)", "population": "Population", "wikidata": "Wikidata",
+        "kreisfrei": "independent city", "inferred": "inferred", "source": "Source", "not_found": "Not found",
+        "results": "results", "no_results": "Nothing found.", "structure": "Structure of the network",
+        "working_groups": "Working groups", "bodies": "Bodies", "supporters": "Support",
+        "coordination": "Coordination", "members": "Members", "former": "Emerged from",
+        "quote": "Quote", "stand": "as of approx.", "attribution": "Data source: Statistisches Bundesamt (Destatis), Gemeindeverzeichnis GV-ISys, dl-de/by-2-0 (modified)",
+        "language": "Language", "iri": "IRI", "machine": "For programs", "involvement": "Involved on occasion",
+        "steered_by": "Steered by",
+    },
+}
+
+
+def local_href(iri: str | None) -> str | None:
+    """Where a link to `iri` should point: this server for the graph's own IRIs, the IRI otherwise."""
+    if iri is None:
+        return None
+    root = request.script_root
+    if iri == ONTOLOGY_IRI:
+        return f"{root}/ontology"
+    if iri.startswith(NAMESPACE):
+        return f"{root}/ontology#{iri[len(NAMESPACE):]}"
+    base = current_settings().base_iri + "/"
+    if iri.startswith(base):
+        path = f"{root}/{iri[len(base):]}"
+        if "lang" in request.args and path.startswith(f"{root}/id/"):
+            return f"{path}?{urlencode({'lang': page_language()})}"
+        return path
+    return iri
+
+
+def with_query(**changes: str | None) -> str:
+    """This page's URL with some query parameters changed (None removes one)."""
+    arguments = {key: value for key, value in request.args.items()}
+    for key, value in changes.items():
+        if value is None:
+            arguments.pop(key, None)
+        else:
+            arguments[key] = value
+    return request.path + ("?" + urlencode(arguments) if arguments else "")
+
+
+def render(template: str, status: int = 200, **context: object) -> Response:
+    """Render a page in the reader's language."""
+    language = page_language()
+    body = render_template(
+        template,
+        language=language,
+        languages=LANGUAGES,
+        text=UI_TEXT[language],
+        href=local_href,
+        with_query=with_query,
+        **context,
+    )
+    return Response(body, status=status, mimetype="text/html")

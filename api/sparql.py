@@ -1,0 +1,280 @@
+"""The SPARQL 1.1 Protocol endpoint at /sparql: queries, authenticated updates, the service description.
+
+Queries by GET, POST form or POST application/sparql-query; updates by POST form or
+application/sparql-update with `Authorization: Bearer $GOVGRAPH_UPDATE_TOKEN`. Results
+by content negotiation (Accept with q-values) or `format=`; evaluation happens in a pool
+of threads on an in-memory copy (`graph.query_runner`); a runaway query gets a 503.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import threading
+import time
+from pathlib import Path
+
+import yaml
+from flask import Blueprint, Response, current_app, g, render_template, request, send_from_directory, url_for
+from werkzeug.datastructures import MultiDict, WWWAuthenticate
+from werkzeug.exceptions import BadRequest, Forbidden, NotFound, Unauthorized, UnsupportedMediaType
+
+from api.store_access import current_settings
+from graph.config import REPO_ROOT
+from graph.formats import RDF_FORMATS, RESULTS_FORMATS, Format, rdf_format, results_format
+from graph.query_runner import Job, QueryRunner
+from graph.sparql_protocol import GRAPH_FORMS, NotAcceptable, OutboundPolicy, query_form, tokenize, with_using_clauses
+
+bp = Blueprint("sparql", __name__)
+LOG = logging.getLogger("govgraph.sparql")
+QUERIES_DIR = REPO_ROOT / "queries"
+YASGUI_DIR = REPO_ROOT / "node_modules" / "@zazuko" / "yasgui" / "build"
+FORM = "application/x-www-form-urlencoded"
+QUERY_BODY = "application/sparql-query"
+UPDATE_BODY = "application/sparql-update"
+# `format=json` on a CONSTRUCT means JSON-LD to clients such as SPARQLWrapper.
+RDF_FORMAT_PARAMETER_ALIASES = {"json": "jsonld", "application/json": "jsonld"}
+_runner_lock = threading.Lock()
+
+
+def query_runner() -> QueryRunner:
+    """This server process's query runner (in-memory copy and evaluation threads), made on first use."""
+    runner = current_app.extensions.get("govgraph_query_runner")
+    if runner is None:
+        with _runner_lock:
+            runner = current_app.extensions.get("govgraph_query_runner")
+            if runner is None:
+                runner = current_app.extensions["govgraph_query_runner"] = QueryRunner(current_settings())
+    return runner
+
+
+def _media_types(table: tuple[Format, ...]) -> list[tuple[str, str]]:
+    """(media type, format name) pairs, preferred first, including the aliases that are media types."""
+    pairs = [(output.media_type, output.name) for output in table]
+    pairs += [(alias, output.name) for output in table for alias in output.aliases if "/" in alias]
+    return pairs
+
+
+RESULTS_MEDIA_TYPES = _media_types(RESULTS_FORMATS)
+RDF_MEDIA_TYPES = _media_types(RDF_FORMATS)
+
+
+def _negotiate(pairs: list[tuple[str, str]]) -> str | None:
+    """The format name werkzeug's Accept parser prefers among `pairs`; the first when Accept is absent."""
+    if not request.headers.get("Accept"):
+        return pairs[0][1]
+    best = request.accept_mimetypes.best_match([media_type for media_type, _ in pairs])
+    return dict(pairs)[best] if best else None
+
+
+def _requested_formats() -> tuple[str | None, str | None]:
+    """(results format, RDF format) names: from `format=` when given, else from Accept."""
+    requested = request.values.get("format")
+    if requested:
+        chosen_results = _lookup(results_format, requested)
+        chosen_rdf = _lookup(rdf_format, RDF_FORMAT_PARAMETER_ALIASES.get(requested.lower(), requested))
+        if chosen_results is None and chosen_rdf is None:
+            valid = ", ".join(output.name for output in (*RESULTS_FORMATS, *RDF_FORMATS))
+            raise BadRequest(f"unknown format {requested!r}; valid: {valid} (or one of their media types)")
+        return chosen_results, chosen_rdf
+    return _negotiate(RESULTS_MEDIA_TYPES), _negotiate(RDF_MEDIA_TYPES)
+
+
+def _lookup(table_lookup, key: str) -> str | None:
+    try:
+        return table_lookup(key).name
+    except ValueError:
+        return None
+
+
+def _parameters() -> MultiDict:
+    """Protocol parameters: from the URL, and from a form body when there is one."""
+    if request.method == "POST" and request.mimetype == FORM:
+        return MultiDict([*request.args.items(multi=True), *request.form.items(multi=True)])
+    return request.args
+
+
+def _operation(parameters: MultiDict) -> tuple[str, str] | None:
+    """("query"|"update", text) of this request; None for a GET without any."""
+    queries, updates = parameters.getlist("query"), parameters.getlist("update")
+    if request.method == "GET" and updates:
+        raise BadRequest("an update must be sent by POST (form field `update` or Content-Type application/sparql-update)")
+    if request.method == "POST" and request.mimetype in (QUERY_BODY, UPDATE_BODY):
+        if queries or updates:
+            raise BadRequest(f"a {request.mimetype} request carries its operation in the body, not in a `query`/`update` parameter")
+        charset = request.mimetype_params.get("charset", "utf-8").lower()
+        if charset not in ("utf-8", "utf8"):
+            raise UnsupportedMediaType(f"the body must be UTF-8, not {charset}")
+        try:
+            text = request.get_data().decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise BadRequest(f"the body is not valid UTF-8: {error}") from None
+        return ("query" if request.mimetype == QUERY_BODY else "update"), text
+    if request.method == "POST" and request.mimetype != FORM:
+        raise UnsupportedMediaType(
+            f"a POST needs Content-Type {FORM}, {QUERY_BODY} or {UPDATE_BODY}, not {request.mimetype or 'none'}"
+        )
+    if len(queries) + len(updates) > 1:
+        raise BadRequest("give exactly one `query` or one `update` parameter, not several")
+    if queries:
+        return "query", queries[0]
+    if updates:
+        return "update", updates[0]
+    if request.method == "POST":
+        raise BadRequest("the form has no `query` or `update` field")
+    return None
+
+
+@bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+def endpoint() -> Response:
+    """The SPARQL 1.1 Protocol endpoint."""
+    if request.method == "OPTIONS":
+        return _preflight()
+    parameters = _parameters()
+    operation = _operation(parameters)
+    if operation is None:
+        return _describe_service()
+    kind, text = operation
+    if kind == "update":
+        g.sparql_update = True
+        return _update(text, parameters)
+    return _query(text, parameters)
+
+
+def _query(text: str, parameters: MultiDict) -> Response:
+    settings = current_settings()
+    if parameters.getlist("using-graph-uri") or parameters.getlist("using-named-graph-uri"):
+        raise BadRequest("using-graph-uri/using-named-graph-uri belong to updates; a query takes default-graph-uri/named-graph-uri")
+    tokens = tokenize(text)
+    form = query_form(tokens)
+    results_name, rdf_name = _requested_formats()
+    if form is not None and (rdf_name if form in GRAPH_FORMS else results_name) is None:
+        offered = RDF_MEDIA_TYPES if form in GRAPH_FORMS else RESULTS_MEDIA_TYPES
+        raise NotAcceptable(
+            f"a {form} result cannot be given as {request.values.get('format') or request.headers.get('Accept')}; "
+            f"available: {', '.join(media_type for media_type, _ in offered)}"
+        )
+    endpoint_url = request.base_url  # werkzeug recomputes it on every access
+    OutboundPolicy(settings.service_allowlist, endpoint_url).check(tokens)
+    job = Job(
+        "query",
+        text,
+        default_graphs=tuple(parameters.getlist("default-graph-uri")),
+        named_graphs=tuple(parameters.getlist("named-graph-uri")),
+        base_iri=endpoint_url,
+        results_format=results_name,
+        rdf_format=rdf_name,
+    )
+    outcome = query_runner().run(job)
+    response = Response(outcome.body, mimetype=outcome.media_type)
+    response.vary.add("Accept")
+    return response
+
+
+def _authorize_update() -> None:
+    token = current_settings().update_token
+    if not token:
+        raise Forbidden("updates are disabled on this endpoint: the operator has not set GOVGRAPH_UPDATE_TOKEN")
+    header = request.headers.get("Authorization", "")
+    scheme, _, given = header.partition(" ")
+    if scheme.lower() != "bearer" or not given.strip():
+        raise Unauthorized(
+            "an update needs the header `Authorization: Bearer <token>`",
+            www_authenticate=WWWAuthenticate("Bearer", {"realm": "govgraph SPARQL update"}),
+        )
+    if not hmac.compare_digest(given.strip().encode(), token.encode()):
+        raise Forbidden("the bearer token is not the one this endpoint accepts for updates")
+
+
+def _update(text: str, parameters: MultiDict) -> Response:
+    _authorize_update()
+    if parameters.getlist("default-graph-uri") or parameters.getlist("named-graph-uri"):
+        raise BadRequest("default-graph-uri/named-graph-uri belong to queries; an update takes using-graph-uri/using-named-graph-uri")
+    endpoint_url = request.base_url
+    OutboundPolicy(current_settings().service_allowlist, endpoint_url).check(text)
+    text = with_using_clauses(text, parameters.getlist("using-graph-uri"), parameters.getlist("using-named-graph-uri"))
+    started = time.monotonic()
+    try:
+        query_runner().run(Job("update", text, base_iri=endpoint_url))
+    except Exception as error:
+        LOG.warning("update from %s failed (%s): %s", request.remote_addr, error, text)
+        raise
+    LOG.info("update from %s applied in %.3f s: %s", request.remote_addr, time.monotonic() - started, text)
+    return Response(status=204)
+
+
+def _describe_service() -> Response:
+    """The service description as RDF, or the query editor for browsers."""
+    rdf_pairs = _media_types(RDF_FORMATS)
+    if request.args.get("format"):
+        rdf_name = _lookup(rdf_format, request.args["format"])
+        if rdf_name is None:
+            raise BadRequest(f"unknown format {request.args['format']!r} for the service description; valid: "
+                             + ", ".join(output.name for output in RDF_FORMATS))
+    else:
+        # text/html last: `*/*` (curl) gets Turtle, a browser asking for text/html by name gets the editor.
+        best = request.accept_mimetypes.best_match([*(media_type for media_type, _ in rdf_pairs), "text/html"])
+        if request.headers.get("Accept") and best == "text/html":
+            return _editor_page()
+        rdf_name = _negotiate(rdf_pairs)
+        if rdf_name is None:
+            raise NotAcceptable("the service description is available as text/html or "
+                                + ", ".join(media_type for media_type, _ in rdf_pairs))
+    outcome = query_runner().run(Job("service-description", base_iri=request.base_url, rdf_format=rdf_name))
+    response = Response(outcome.body, mimetype=outcome.media_type)
+    response.vary.add("Accept")
+    return response
+
+
+def example_queries(directory: Path = QUERIES_DIR) -> list[dict[str, str]]:
+    """The named queries in `queries/`, read now, without their `#+` header; name from its summary."""
+    examples = []
+    for path in sorted(directory.glob("*.rq")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        header = "\n".join(line[2:] for line in lines if line.startswith("#+"))
+        body = "\n".join(line for line in lines if not line.startswith("#+")).strip()
+        try:
+            summary = (yaml.safe_load(header) or {}).get("summary") if header else None
+        except yaml.YAMLError:
+            summary = None
+        examples.append({"name": path.stem, "summary": str(summary or path.stem), "query": body + "\n"})
+    return examples
+
+
+def _editor_page() -> Response:
+    page = render_template(
+        "sparql.html",
+        endpoint=url_for("sparql.endpoint", _external=True),
+        examples=example_queries(),
+        assets=url_for("sparql.assets", filename=""),
+    )
+    response = Response(page, mimetype="text/html")
+    response.vary.add("Accept")
+    return response
+
+
+@bp.route("/sparql/assets/<path:filename>")
+def assets(filename: str) -> Response:
+    """YASGUI's files from the pinned npm package (installed by `make setup`), never a CDN."""
+    if not YASGUI_DIR.is_dir():
+        raise NotFound("the query editor's files are missing: run `make setup` (npm ci) first")
+    return send_from_directory(YASGUI_DIR, filename, max_age=3600)
+
+
+def _preflight() -> Response:
+    response = Response(status=204)
+    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+    # Authorization is deliberately not allowed: browsers on other sites may read, not update.
+    response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+    response.headers["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+@bp.after_request
+def allow_cross_origin_reads(response: Response) -> Response:
+    """CORS for reads (queries, the description, their errors), so other portals can query from the browser."""
+    if not g.get("sparql_update"):
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Access-Control-Expose-Headers"] = "Content-Type, Vary"
+    return response
+

@@ -1,0 +1,209 @@
+"""The dataset described in VoID and DCAT: size, classes, SPARQL endpoint, dumps, sources, licences.
+
+Counts come from the store (so they describe what is served); the server's own
+address is passed in, because the endpoint and the dumps live wherever it runs.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph
+
+from graph.config import Settings
+from graph.describe import PREFIXES, labels_of, serialize_triples
+from graph.dumps import DUMPS, dump_path
+from graph.entity_view import LabelBook, Link
+from graph.formats import Format
+from graph.statistics import graph_statistics
+from graph.store import GraphStore, current_store_path
+
+VOID = "http://rdfs.org/ns/void#"
+DCAT = "http://www.w3.org/ns/dcat#"
+FOAF = PREFIXES["foaf"]
+DCTERMS, RDF, XSD, GG = PREFIXES["dcterms"], PREFIXES["rdf"], PREFIXES["xsd"], PREFIXES["gg"]
+CC = "http://creativecommons.org/ns#"
+DESTATIS_LICENCE = "https://www.govdata.de/dl-de/by-2-0"
+DESTATIS_ATTRIBUTION = "Datenquelle: Statistisches Bundesamt (Destatis), Gemeindeverzeichnis GV-ISys, dl-de/by-2-0 (geändert)"
+DESTATIS_GRAPH = "destatis-gv-isys"
+VOCABULARIES = (GG, PREFIXES["org"], PREFIXES["prov"], PREFIXES["time"], PREFIXES["skos"], PREFIXES["oa"], PREFIXES["schema"], DCTERMS, FOAF)
+DESCRIPTION_PREFIXES = {**PREFIXES, "void": VOID, "dcat": DCAT, "cc": CC}
+
+SOURCES_QUERY = """
+PREFIX gg: <https://w3id.org/govgraph/ontology#>
+SELECT DISTINCT ?source WHERE { ?source a gg:Source } ORDER BY ?source
+"""
+
+
+def store_modified(settings: Settings) -> datetime.datetime | None:
+    """When the served embedded store was built (None for a remote store or an unbuilt one)."""
+    if settings.backend != "embedded":
+        return None
+    path = current_store_path(settings.data_dir)
+    if not path.is_dir():
+        return None
+    return datetime.datetime.fromtimestamp(path.resolve().stat().st_mtime, tz=datetime.timezone.utc).replace(microsecond=0)
+
+
+def dataset_iri(settings: Settings) -> str:
+    """The IRI naming the dataset as a whole."""
+    return settings.base_iri + "/dataset"
+
+
+def dataset_description(store: GraphStore, settings: Settings, server_root: str) -> list[pyoxigraph.Triple]:
+    """VoID and DCAT triples for the dataset served at `server_root` (e.g. http://127.0.0.1:8000/)."""
+    root = server_root.rstrip("/")
+    statistics = graph_statistics(store)
+    dataset = _iri(dataset_iri(settings))
+    triples: list[pyoxigraph.Triple] = []
+
+    def add(subject: pyoxigraph.NamedNode | pyoxigraph.BlankNode, predicate: str, obj: object) -> None:
+        triples.append(pyoxigraph.Triple(subject, _iri(predicate), obj if isinstance(obj, (pyoxigraph.NamedNode, pyoxigraph.BlankNode, pyoxigraph.Literal)) else _literal(obj)))
+
+    for rdf_type in (VOID + "Dataset", DCAT + "Dataset"):
+        add(dataset, RDF + "type", _iri(rdf_type))
+    add(dataset, DCTERMS + "title", pyoxigraph.Literal("govgraph: Wissensgraph des Netzwerks Stadtentwicklung NRW", language="de"))
+    add(dataset, DCTERMS + "title", pyoxigraph.Literal("govgraph: knowledge graph of the Netzwerk Stadtentwicklung NRW", language="en"))
+    add(dataset, DCTERMS + "description", pyoxigraph.Literal(
+        "Wer koordiniert was, seit wann, und woher wir es wissen: Gremien, Mitgliedschaften, Ämter und Quellen "
+        "des Netzwerks Stadtentwicklung NRW, mit den Gemeinden, Kreisen und Regierungsbezirken Nordrhein-Westfalens.", language="de"))
+    add(dataset, DCTERMS + "description", pyoxigraph.Literal(
+        "Who coordinates what, since when, and why we say so: bodies, memberships, posts and sources of the "
+        "Netzwerk Stadtentwicklung NRW, with the municipalities, districts and government regions of North Rhine-Westphalia.", language="en"))
+    modified = store_modified(settings)
+    if modified:
+        add(dataset, DCTERMS + "modified", pyoxigraph.Literal(modified.isoformat(), datatype=_iri(XSD + "dateTime")))
+    add(dataset, VOID + "triples", statistics.triples)
+    add(dataset, VOID + "entities", statistics.entities)
+    add(dataset, VOID + "classes", len(statistics.instances_by_class))
+    add(dataset, VOID + "uriSpace", settings.id_base)
+    add(dataset, VOID + "sparqlEndpoint", _iri(root + "/sparql"))
+    add(dataset, VOID + "rootResource", _iri(settings.id_base + "organization/netzwerk-stadtentwicklung-nrw"))
+    add(dataset, VOID + "exampleResource", _iri(settings.id_base + "organization/ag-stadtumbau"))
+    add(dataset, FOAF + "homepage", _iri(root + "/"))
+    for vocabulary in VOCABULARIES:
+        add(dataset, VOID + "vocabulary", _iri(vocabulary))
+    for row in store.query(SOURCES_QUERY):
+        add(dataset, DCTERMS + "source", row["source"])
+
+    for class_iri, count in statistics.instances_by_class.items():
+        partition = pyoxigraph.BlankNode()
+        add(dataset, VOID + "classPartition", partition)
+        add(partition, VOID + "class", _iri(class_iri))
+        add(partition, VOID + "entities", count)
+
+    for graph_iri, count in statistics.triples_by_graph.items():
+        subset = _iri(graph_iri)
+        add(dataset, VOID + "subset", subset)
+        add(subset, RDF + "type", _iri(VOID + "Dataset"))
+        add(subset, VOID + "triples", count)
+        name = graph_iri.rsplit("/", 1)[-1]
+        source = settings.id_base + "source/" + name
+        if any(t.object == _iri(source) for t in triples):
+            add(subset, DCTERMS + "source", _iri(source))
+        if name == DESTATIS_GRAPH:
+            add(subset, DCTERMS + "license", _iri(DESTATIS_LICENCE))
+            add(subset, CC + "attributionText", pyoxigraph.Literal(DESTATIS_ATTRIBUTION, language="de"))
+            add(subset, DCTERMS + "temporal", pyoxigraph.Literal("Stand: ca. " + settings.refdata_reference_year, language="de"))
+
+    for dump in DUMPS:
+        url = _iri(f"{root}/dumps/{dump.file_name}")
+        add(dataset, VOID + "dataDump", url)
+        distribution = _iri(f"{root}/dumps/{dump.file_name}#distribution")
+        add(dataset, DCAT + "distribution", distribution)
+        add(distribution, RDF + "type", _iri(DCAT + "Distribution"))
+        add(distribution, DCTERMS + "title", pyoxigraph.Literal(dump.title, language="en"))
+        add(distribution, DCAT + "downloadURL", url)
+        add(distribution, DCAT + "mediaType", _iri("https://www.iana.org/assignments/media-types/" + dump.media_type))
+        if dump.compression:
+            add(distribution, DCAT + "compressFormat", _iri("https://www.iana.org/assignments/media-types/" + dump.compression))
+        path = dump_path(settings.data_dir, dump.file_name)
+        if path is not None:
+            add(distribution, DCAT + "byteSize", pyoxigraph.Literal(str(Path(path).stat().st_size), datatype=_iri(XSD + "nonNegativeInteger")))
+
+    service = _iri(root + "/sparql#service")
+    add(dataset, DCAT + "distribution", _iri(root + "/sparql#distribution"))
+    add(_iri(root + "/sparql#distribution"), RDF + "type", _iri(DCAT + "Distribution"))
+    add(_iri(root + "/sparql#distribution"), DCAT + "accessService", service)
+    add(_iri(root + "/sparql#distribution"), DCAT + "accessURL", _iri(root + "/sparql"))
+    add(service, RDF + "type", _iri(DCAT + "DataService"))
+    add(service, DCTERMS + "title", pyoxigraph.Literal("SPARQL 1.1 endpoint", language="en"))
+    add(service, DCAT + "endpointURL", _iri(root + "/sparql"))
+    add(service, DCTERMS + "conformsTo", _iri("https://www.w3.org/TR/sparql11-protocol/"))
+    add(service, DCAT + "servesDataset", dataset)
+    rest = _iri(root + "/api/queries#service")
+    add(rest, RDF + "type", _iri(DCAT + "DataService"))
+    add(rest, DCTERMS + "title", pyoxigraph.Literal("REST API of named queries", language="en"))
+    add(rest, DCAT + "endpointURL", _iri(root + "/api/queries"))
+    add(rest, DCAT + "servesDataset", dataset)
+    return triples
+
+
+def serialize_description(triples: list[pyoxigraph.Triple], output_format: Format) -> bytes:
+    """The description in an RDF format, with the void/dcat prefixes for Turtle."""
+    if output_format.engine_format in (pyoxigraph.RdfFormat.TURTLE, pyoxigraph.RdfFormat.RDF_XML):
+        return pyoxigraph.serialize(triples, format=output_format.engine_format, prefixes=DESCRIPTION_PREFIXES)
+    return serialize_triples(triples, output_format)
+
+
+def _iri(value: str) -> pyoxigraph.NamedNode:
+    return pyoxigraph.NamedNode(value)
+
+
+def _literal(value: object) -> pyoxigraph.Literal:
+    if isinstance(value, int):
+        return pyoxigraph.Literal(str(value), datatype=_iri(XSD + "integer"))
+    return pyoxigraph.Literal(str(value))
+
+
+ENTITIES_QUERY = """
+SELECT DISTINCT ?entity WHERE { ?entity a ?class FILTER(isIRI(?entity) && STRSTARTS(STR(?entity), ?id_base)) } ORDER BY ?entity
+"""
+
+
+def entity_iris(store: GraphStore, settings: Settings) -> list[str]:
+    """Every typed entity under the build's `<base>/id/` (what the sitemap lists)."""
+    query = ENTITIES_QUERY.replace("?id_base", str(pyoxigraph.Literal(settings.id_base)))
+    return [row["entity"].value for row in store.query(query)]
+
+
+@dataclass(frozen=True)
+class DatasetSummary:
+    """The dataset page for people: size, classes, graphs and sources."""
+
+    triples: int
+    entities: int
+    modified: str | None
+    classes: tuple[tuple[Link, int], ...]
+    graphs: tuple[tuple[str, int], ...]
+    sources: tuple[tuple[Link, str | None], ...]
+    attribution: str = DESTATIS_ATTRIBUTION
+    licence: str = DESTATIS_LICENCE
+    reference_year: str = ""
+
+
+SOURCE_URLS_QUERY = """
+PREFIX gg: <https://w3id.org/govgraph/ontology#>
+PREFIX schema: <http://schema.org/>
+SELECT ?source (SAMPLE(?address) AS ?url) WHERE { ?source a gg:Source OPTIONAL { ?source schema:url ?address } } GROUP BY ?source ORDER BY ?source
+"""
+
+
+def dataset_summary(store: GraphStore, settings: Settings, language: str) -> DatasetSummary:
+    """What the dataset page shows."""
+    statistics = graph_statistics(store)
+    sources = [(row["source"], row["url"].value if row["url"] else None) for row in store.query(SOURCE_URLS_QUERY)]
+    classes = [pyoxigraph.NamedNode(iri) for iri in statistics.instances_by_class]
+    book = LabelBook(labels_of(store, set(classes) | {source for source, _ in sources}), language)
+    modified = store_modified(settings)
+    return DatasetSummary(
+        triples=statistics.triples,
+        entities=statistics.entities,
+        modified=modified.isoformat() if modified else None,
+        classes=tuple((Link(c.value, book.label(c)), statistics.instances_by_class[c.value]) for c in classes),
+        graphs=tuple(statistics.triples_by_graph.items()),
+        sources=tuple(sorted(((Link(s.value, book.label(s)), url) for s, url in sources), key=lambda item: item[0].label.lower())),
+        reference_year=settings.refdata_reference_year,
+    )

@@ -1,0 +1,237 @@
+"""What the SPARQL 1.1 Protocol needs to know about a request's text before it is evaluated.
+
+A small tokenizer (strings, IRIs, comments and escapes are kept opaque, as the engine's
+parser sees them) answers: which query form is this (for content negotiation), does it
+reach out with SERVICE or LOAD (refused unless the operator allow-lists the target: the
+engine would otherwise open outbound HTTP connections), and where do the protocol's
+`using-graph-uri` / `using-named-graph-uri` parameters go (as USING clauses).
+
+>>> query_form("PREFIX ex: <http://e/> CONSTRUCT WHERE { ?s ?p ?o }")
+'CONSTRUCT'
+>>> OutboundPolicy().check("SELECT * { SERVICE <http://127.0.0.1:8080/sparql> { ?s ?p ?o } }")
+Traceback (most recent call last):
+...
+graph.errors.QueryRefused: SERVICE <http://127.0.0.1:8080/sparql> is refused: this endpoint does not call other services (the operator may allow-list target URLs in GOVGRAPH_SERVICE_ALLOWLIST)
+>>> with_using_clauses("INSERT { ?s a ?t } WHERE { ?s a ?t }", ["http://e/g"], [])
+'INSERT { ?s a ?t } USING <http://e/g> WHERE { ?s a ?t }'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+from urllib.parse import urljoin
+
+from graph.errors import GovgraphError, QueryRefused
+
+QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
+
+_TOKEN = re.compile(
+    r"""(?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''"""
+    r"""|"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')"""
+    r"""|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)"""
+    r"""|(?P<comment>\#[^\n\r]*)"""
+    r"""|(?P<variable>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+)"""
+    r"""|(?P<blank>_:(?:[\w-]|\.(?=[\w-]))*)"""
+    # A local name may contain escapes such as `\#`, which must not start a comment.
+    r"""|(?P<pname>(?:[^\W\d_](?:[\w-]|\.(?=[\w-]))*)?:(?:[\w:%-]|\\\S|\.(?=[\w:%\\-]))*)"""
+    r"""|(?P<word>[^\W\d](?:[\w-]*\w)?)"""
+    r"""|(?P<escape>\\\S)"""
+    r"""|(?P<punct>[{}();,.\[\]])"""
+    r"""|(?P<other>\S)""",
+    re.S,
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    """One lexical unit of a query or update: its kind, text and offset."""
+
+    kind: str
+    text: str
+    start: int
+
+    @property
+    def keyword(self) -> str:
+        """The upper-cased text of a bare word (SPARQL keywords are case-insensitive), else ''."""
+        return self.text.upper() if self.kind == "word" else ""
+
+
+class NotAcceptable(GovgraphError):
+    """No result format the client accepts fits the result of this query."""
+
+    status = 406
+
+
+def tokenize(text: str) -> list[Token]:
+    """The tokens of a SPARQL text, without comments."""
+    return [
+        Token(match.lastgroup or "other", match.group(), match.start())
+        for match in _TOKEN.finditer(text)
+        if match.lastgroup != "comment"
+    ]
+
+
+def _skip_prologue(tokens: list[Token], position: int = 0) -> int:
+    """The index of the first token after BASE/PREFIX declarations."""
+    while position < len(tokens):
+        keyword = tokens[position].keyword
+        if keyword == "BASE":
+            position += 2
+        elif keyword == "PREFIX":
+            position += 3
+        else:
+            return position
+    return position
+
+
+def query_form(text: str | list[Token]) -> str | None:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE; None when the text does not start like a query."""
+    tokens = tokenize(text) if isinstance(text, str) else text
+    position = _skip_prologue(tokens)
+    if position < len(tokens) and tokens[position].keyword in QUERY_FORMS:
+        return tokens[position].keyword
+    return None
+
+
+@dataclass(frozen=True)
+class OutboundPolicy:
+    """Which URLs SERVICE (in queries) and LOAD (in updates) may reach: none unless allow-listed.
+
+    An entry matches a target URL exactly, or as a prefix when it ends with `*`.
+    """
+
+    allowlist: tuple[str, ...] = ()
+    base_iri: str | None = None
+
+    def allows(self, url: str) -> bool:
+        """Whether the operator allow-listed this target URL."""
+        return any(url == entry or entry.endswith("*") and url.startswith(entry[:-1]) for entry in self.allowlist)
+
+    def check(self, text: str | list[Token]) -> None:
+        """Raise QueryRefused for any SERVICE or LOAD whose target is not allow-listed."""
+        tokens = tokenize(text) if isinstance(text, str) else text
+        prefixes: dict[str, str] = {}
+        base = self.base_iri or ""
+        for index, token in enumerate(tokens):
+            keyword = token.keyword
+            if keyword == "BASE" and index + 1 < len(tokens) and tokens[index + 1].kind == "iri":
+                base = urljoin(base, tokens[index + 1].text[1:-1])
+            elif keyword == "PREFIX" and index + 2 < len(tokens) and tokens[index + 2].kind == "iri":
+                prefixes[tokens[index + 1].text] = urljoin(base, tokens[index + 2].text[1:-1])
+            elif keyword in ("SERVICE", "LOAD"):
+                target_index = index + 1
+                if target_index < len(tokens) and tokens[target_index].keyword == "SILENT":
+                    target_index += 1
+                target = tokens[target_index] if target_index < len(tokens) else None
+                url = _resolve(target, prefixes, base)
+                if url is None or not self.allows(url):
+                    shown = f"<{url}>" if url else (target.text if target else "")
+                    action = "does not call other services" if keyword == "SERVICE" else "does not load data from URLs"
+                    raise QueryRefused(
+                        f"{keyword} {shown} is refused: this endpoint {action} "
+                        "(the operator may allow-list target URLs in GOVGRAPH_SERVICE_ALLOWLIST)"
+                    )
+
+
+def _resolve(token: Token | None, prefixes: dict[str, str], base: str) -> str | None:
+    """The absolute URL a SERVICE/LOAD target names; None for a variable or anything else."""
+    if token is None:
+        return None
+    if token.kind == "iri":
+        return urljoin(base, token.text[1:-1])
+    if token.kind == "pname":
+        prefix, _, local = token.text.partition(":")
+        namespace = prefixes.get(prefix + ":")
+        if namespace is not None and "\\" not in local:
+            return namespace + local
+    return None
+
+
+class DatasetConflict(GovgraphError):
+    """using-graph-uri/using-named-graph-uri together with USING or WITH in the update."""
+
+    status = 400
+
+
+def with_using_clauses(update: str, using_graphs: Sequence[str], using_named_graphs: Sequence[str]) -> str:
+    """Put the protocol's dataset into every DELETE/INSERT … WHERE operation as USING clauses.
+
+    `DELETE WHERE { P }` becomes `DELETE { P } USING … WHERE { P }`, its long form.
+    """
+    if not using_graphs and not using_named_graphs:
+        return update
+    tokens = tokenize(update)
+    for token in tokens:
+        if token.keyword in ("USING", "WITH"):
+            raise DatasetConflict(
+                f"the update has a {token.keyword} clause and the request has using-graph-uri/using-named-graph-uri "
+                "parameters: give the dataset one way only"
+            )
+    clauses = " ".join([f"USING <{iri}>" for iri in using_graphs] + [f"USING NAMED <{iri}>" for iri in using_named_graphs])
+    insertions: list[tuple[int, int, str]] = []  # (start, end, replacement) on the original text
+    for operation in _operations(tokens):
+        position = _skip_prologue(operation)
+        if position >= len(operation) or operation[position].keyword not in ("DELETE", "INSERT"):
+            continue
+        following = operation[position + 1] if position + 1 < len(operation) else None
+        if following is not None and following.keyword == "DATA":
+            continue
+        if operation[position].keyword == "DELETE" and following is not None and following.keyword == "WHERE":
+            pattern = _group_text(update, operation, position + 2)
+            insertions.append((operation[position].start, _group_end(operation, position + 2),
+                               f"DELETE {pattern} {clauses} WHERE {pattern}"))
+            continue
+        where = _top_level_where(operation, position)
+        if where is not None:
+            insertions.append((where.start, where.start, clauses + " "))
+    for start, end, replacement in sorted(insertions, reverse=True):
+        update = update[:start] + replacement + update[end:]
+    return update
+
+
+def _operations(tokens: list[Token]) -> list[list[Token]]:
+    """Split an update request into its operations at top-level semicolons."""
+    operations: list[list[Token]] = [[]]
+    depth = 0
+    for token in tokens:
+        if token.text in ("{", "(", "["):
+            depth += 1
+        elif token.text in ("}", ")", "]"):
+            depth -= 1
+        if depth == 0 and token.text == ";":
+            operations.append([])
+        else:
+            operations[-1].append(token)
+    return [operation for operation in operations if operation]
+
+
+def _top_level_where(operation: list[Token], position: int) -> Token | None:
+    depth = 0
+    for token in operation[position:]:
+        if token.text == "{":
+            depth += 1
+        elif token.text == "}":
+            depth -= 1
+        elif depth == 0 and token.keyword == "WHERE":
+            return token
+    return None
+
+
+def _group_end(operation: list[Token], open_index: int) -> int:
+    """The offset just after the group that opens at `operation[open_index]`."""
+    depth = 0
+    for token in operation[open_index:]:
+        if token.text == "{":
+            depth += 1
+        elif token.text == "}":
+            depth -= 1
+            if depth == 0:
+                return token.start + 1
+    return operation[-1].start + len(operation[-1].text)
+
+
+def _group_text(text: str, operation: list[Token], open_index: int) -> str:
+    return text[operation[open_index].start : _group_end(operation, open_index)]

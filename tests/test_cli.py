@@ -1,0 +1,91 @@
+"""The `govgraph` console command, run as a user runs it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from rdflib import Graph
+from rdflib.namespace import ORG, RDF
+
+GOVGRAPH = shutil.which("govgraph") or str(Path(sys.executable).parent / "govgraph")
+AG_QUERY = """PREFIX org: <http://www.w3.org/ns/org#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?label WHERE { ?ag org:subOrganizationOf <https://w3id.org/govgraph/id/organization/netzwerk-stadtentwicklung-nrw> ;
+  a <https://w3id.org/govgraph/ontology#WorkingGroup> ; skos:prefLabel ?label FILTER(lang(?label) = "de") } ORDER BY ?label"""
+AG_LABELS = ["AG Baulandmanagement", "AG Historische Stadt- und Ortskerne", "AG Innenstadt", "AG Soziale Stadt", "AG Stadtumbau"]
+
+
+def run(built, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "GOVGRAPH_DATA_DIR": str(built.data_dir)}
+    return subprocess.run([GOVGRAPH, *args], capture_output=True, text=True, env=env, input=stdin, timeout=120)
+
+
+def test_query_table(built):
+    result = run(built, "query", AG_QUERY)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].strip() == "label" and lines[2:-1] == [f"{label}@de" for label in AG_LABELS] and lines[-1] == "(5 rows)"
+
+
+def test_query_json_is_sparql_results_json(built):
+    result = run(built, "query", AG_QUERY, "--format", "json")
+    document = json.loads(result.stdout)
+    assert document["head"]["vars"] == ["label"]
+    assert [b["label"]["value"] for b in document["results"]["bindings"]] == AG_LABELS
+    assert document["results"]["bindings"][0]["label"]["xml:lang"] == "de"
+
+
+def test_query_csv_has_plain_values(built):
+    result = run(built, "query", AG_QUERY, "--format", "csv")
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows == [["label"]] + [[label] for label in AG_LABELS]
+
+
+def test_query_tsv_keeps_rdf_terms(built):
+    result = run(built, "query", AG_QUERY, "--format", "tsv")
+    assert result.stdout.splitlines() == ["?label"] + [f'"{label}"@de' for label in AG_LABELS]
+
+
+def test_query_turtle_for_construct_and_stdin(built):
+    query = "CONSTRUCT { ?ag a <http://www.w3.org/ns/org#OrganizationalUnit> } WHERE { ?ag a <https://w3id.org/govgraph/ontology#WorkingGroup> }"
+    result = run(built, "query", "-", "--format", "turtle", stdin=query)
+    assert result.returncode == 0, result.stderr
+    graph = Graph().parse(data=result.stdout, format="turtle")
+    units = {str(subject).rsplit("/", 1)[1] for subject in graph.subjects(RDF.type, ORG.OrganizationalUnit)}
+    assert units == {"ag-baulandmanagement", "ag-historische-stadt-und-ortskerne", "ag-innenstadt", "ag-soziale-stadt", "ag-stadtumbau"}
+
+
+def test_query_format_that_does_not_fit_the_query_form(built):
+    result = run(built, "query", "ASK { ?s ?p ?o }", "--format", "turtle")
+    assert result.returncode == 2 and "CONSTRUCT/DESCRIBE" in result.stderr
+
+
+def test_syntax_error_exits_1_with_line_and_column(built):
+    result = run(built, "query", "SELECT * WHERE {\n ?s ?p }")
+    assert result.returncode == 1
+    assert "syntax error at line 2" in result.stderr
+
+
+def test_stats_lists_graphs_and_classes(built):
+    result = run(built, "stats")
+    assert result.returncode == 0, result.stderr
+    assert "https://w3id.org/govgraph/graph/pressemitteilung-dortmund-2024-12" in result.stdout
+    assert "https://w3id.org/govgraph/ontology#Municipality\t396" in result.stdout
+
+
+def test_query_before_any_build_says_what_to_do(tmp_path):
+    env = {**os.environ, "GOVGRAPH_DATA_DIR": str(tmp_path)}
+    result = subprocess.run([GOVGRAPH, "query", "ASK {}"], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 1 and "govgraph build" in result.stderr
+
+
+def test_validate_reports_valid(built):
+    result = run(built, "validate")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("valid:")

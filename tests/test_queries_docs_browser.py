@@ -1,0 +1,50 @@
+"""The API docs page in real headless Chromium (Debian's), against `govgraph serve`: read it, run a query from it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from queries import load_queries
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def page(live_server):
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1200, "height": 900})
+        opened = context.new_page()
+        outside: list[str] = []
+        opened.on("request", lambda request: None if request.url.startswith(live_server) else outside.append(request.url))
+        yield opened
+        browser.close()
+        assert outside == [], f"requests that left the server (a CDN?): {outside}"
+
+
+def test_the_docs_page_lists_every_query_and_runs_one(page, live_server):
+    page.goto(f"{live_server}/api/docs")
+    for name in load_queries():
+        assert page.locator(f"section#{name} h2").inner_text() == f"GET /api/queries/{name}"
+
+    form = page.locator("section#who-coordinates form")
+    form.locator("input[name=asOf]").fill("2024-12-01")
+    form.locator("button").click()
+    page.wait_for_load_state()
+    before = json.loads(page.locator("body").inner_text())
+    assert before["asOf"] == "2024-12-01" and before["rows"] == []
+
+    page.go_back()
+    form = page.locator("section#who-coordinates form")
+    form.locator("input[name=asOf]").fill("2025-03-01")
+    form.locator("button").click()
+    page.wait_for_load_state()
+    after = json.loads(page.locator("body").inner_text())
+    assert {row["personLabel"] for row in after["rows"]} == {"Sebastian Kröger"}

@@ -1,0 +1,130 @@
+"""The curated source files: quotes are verbatim, the press release is cited completely,
+and every file speaks only for its own source."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import RDF
+
+REPO = Path(__file__).resolve().parent.parent
+SOURCES_DIR = REPO / "graph" / "sources"
+SEED_FILE = Path(os.environ.get("GOVGRAPH_SEED") or REPO.parent / "shared" / "seed" / "000_860421c42e9470fd.txt")
+ID = "https://w3id.org/govgraph/id/"
+PRESS_RELEASE = "pressemitteilung-dortmund-2024-12"
+
+GG = Namespace("https://w3id.org/govgraph/ontology#")
+OA = Namespace("http://www.w3.org/ns/oa#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+ORG = Namespace("http://www.w3.org/ns/org#")
+SCHEMA = Namespace("http://schema.org/")
+
+# Sentences of the press release that state no fact, with the reason.
+FACT_FREE_SENTENCES = {
+    "Hintergrund": "a section heading: it introduces the background paragraphs and states nothing itself",
+}
+
+# Classes whose instances carry facts: in the press-release file each must cite its sentence.
+FACT_CLASSES = [
+    ORG.Membership, GG.Coordination, GG.Involvement, ORG.Post, GG.Merger, GG.Appointment,
+    GG.Support, GG.MembershipFee, GG.Proposal, SCHEMA.MonetaryAmount,
+]
+
+
+def sentences(text: str) -> list[str]:
+    """The press release's sentences and headings, in order (a period after a digit ends none)."""
+    result = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line:
+            result += [part for part in re.split(r"(?<=[^\d\s][.!?])\s+", line) if part]
+    return result
+
+
+@pytest.fixture(scope="module")
+def seed_text() -> str:
+    if not SEED_FILE.is_file():
+        pytest.fail(f"press release not found at {SEED_FILE}: set GOVGRAPH_SEED to the seed file")
+    return SEED_FILE.read_text(encoding="utf-8")
+
+
+def parse(path: Path) -> Graph:
+    return Graph().parse(path, format="turtle", publicID=ID)
+
+
+@pytest.fixture(scope="module")
+def press_release() -> Graph:
+    return parse(SOURCES_DIR / f"{PRESS_RELEASE}.ttl")
+
+
+def cited_quotes(graph: Graph) -> dict[URIRef, str]:
+    """Quote node -> its exact text, for every quote some fact cites."""
+    return {
+        quote: str(graph.value(graph.value(quote, OA.hasSelector), OA.exact))
+        for quote in set(graph.objects(None, GG.citation))
+    }
+
+
+def test_sentence_splitting_keeps_dates_whole(seed_text):
+    assert "Das Amt für Stadterneuerung koordiniert ab 1. Januar 2025 die Arbeit der AG Stadtumbau." in sentences(seed_text)
+
+
+def test_every_quote_is_verbatim(press_release, seed_text):
+    exact = [str(text) for text in press_release.objects(None, OA.exact)]
+    assert exact, "the press-release file has no quotes"
+    missing = [text for text in exact if text not in seed_text]
+    assert missing == [], f"quotes not found verbatim in {SEED_FILE}"
+
+
+def test_every_quote_is_a_whole_sentence(press_release, seed_text):
+    whole = set(sentences(seed_text))
+    partial = [str(text) for text in press_release.objects(None, OA.exact) if str(text) not in whole]
+    assert partial == []
+
+
+def test_every_fact_stating_sentence_is_cited(press_release, seed_text):
+    cited = set(cited_quotes(press_release).values())
+    uncited = [s for s in sentences(seed_text) if s not in cited and s not in FACT_FREE_SENTENCES]
+    assert uncited == [], "sentences of the press release that no fact cites"
+
+
+def test_fact_free_sentences_exist_and_are_not_cited(press_release, seed_text):
+    assert set(FACT_FREE_SENTENCES) <= set(sentences(seed_text))
+    assert not set(FACT_FREE_SENTENCES) & set(cited_quotes(press_release).values())
+
+
+def test_every_quote_is_cited_and_points_to_the_press_release(press_release):
+    quotes = set(press_release.subjects(RDF.type, OA.SpecificResource))
+    assert quotes == set(cited_quotes(press_release))
+    for quote in quotes:
+        assert press_release.value(quote, OA.hasSource) == URIRef(ID + f"source/{PRESS_RELEASE}")
+
+
+@pytest.mark.parametrize("fact_class", FACT_CLASSES, ids=lambda term: term.split("#")[-1].split("/")[-1])
+def test_press_release_facts_cite_their_sentence(press_release, fact_class):
+    uncited = [fact for fact in press_release.subjects(RDF.type, fact_class) if (fact, GG.citation, None) not in press_release]
+    assert uncited == []
+
+
+SOURCE_FILES = sorted(SOURCES_DIR.glob("*.ttl"))
+
+
+@pytest.mark.parametrize("path", SOURCE_FILES, ids=lambda path: path.stem)
+def test_file_describes_its_own_source(path):
+    graph = parse(path)
+    assert (URIRef(ID + f"source/{path.stem}"), RDF.type, GG.Source) in graph
+
+
+@pytest.mark.parametrize("path", [p for p in SOURCE_FILES if p.stem != PRESS_RELEASE], ids=lambda path: path.stem)
+def test_web_sources_speak_only_for_themselves(path):
+    """A web-source file derives its facts from its own page only, never from the press release."""
+    graph = parse(path)
+    own = URIRef(ID + f"source/{path.stem}")
+    others = {source for source in graph.objects(None, PROV.wasDerivedFrom) if source != own}
+    assert others == set()
+    assert (None, GG.citation, None) not in graph
+    assert URIRef(ID + f"source/{PRESS_RELEASE}") not in set(graph.all_nodes())
