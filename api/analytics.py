@@ -95,6 +95,8 @@ def analytics(metric: str) -> Response:
     """One metric as a table; `changes` lists the relations that differ between two dates."""
     table_format = _table_format()
     if metric == "changes":
+        if request.args.get("asOf"):
+            raise BadRequest("changes compares two dates: give from and to, not asOf")
         projection_name = _projection_parameter("projection", "organizations")
         before, after = _date_parameter("from", required=True), _date_parameter("to", required=True)
         table = compare(read_network(current_store()), projection_name, before, after)  # type: ignore[arg-type]

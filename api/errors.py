@@ -13,9 +13,9 @@ from graph.errors import GovgraphError
 
 
 def wants_json() -> bool:
-    """Whether the client prefers JSON over plain text for an error."""
-    best = request.accept_mimetypes.best_match(["text/plain", "application/json", "text/html"], default="text/plain")
-    return best == "application/json" or request.path.startswith("/api/") and best != "text/plain"
+    """Whether the client prefers JSON over plain text for an error (the REST API defaults to JSON)."""
+    offered = ["application/json", "text/plain"] if request.path.startswith("/api/") else ["text/plain", "application/json"]
+    return request.accept_mimetypes.best_match(offered, default=offered[0]) == "application/json"
 
 
 def error_response(status: int, message: str, **extra: object) -> Response:

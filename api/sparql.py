@@ -13,9 +13,10 @@ import logging
 import threading
 import time
 from pathlib import Path
+from typing import Callable
 
 import yaml
-from flask import Blueprint, Response, current_app, g, render_template, request, send_from_directory, url_for
+from flask import Blueprint, Flask, Response, current_app, g, render_template, request, send_from_directory, url_for
 from werkzeug.datastructures import MultiDict, WWWAuthenticate
 from werkzeug.exceptions import BadRequest, Forbidden, NotFound, Unauthorized, UnsupportedMediaType
 
@@ -48,6 +49,11 @@ def query_runner() -> QueryRunner:
     return runner
 
 
+def install_query_runner(app: Flask, runner: QueryRunner) -> None:
+    """Use this runner (e.g. one sized to the server's threads, with a runaway hook) instead of the default."""
+    app.extensions["govgraph_query_runner"] = runner
+
+
 def _media_types(table: tuple[Format, ...]) -> list[tuple[str, str]]:
     """(media type, format name) pairs, preferred first, including the aliases that are media types."""
     pairs = [(output.media_type, output.name) for output in table]
@@ -57,6 +63,21 @@ def _media_types(table: tuple[Format, ...]) -> list[tuple[str, str]]:
 
 RESULTS_MEDIA_TYPES = _media_types(RESULTS_FORMATS)
 RDF_MEDIA_TYPES = _media_types(RDF_FORMATS)
+
+
+_endpoint_urls: dict[tuple[str, str, str, str], str] = {}
+
+
+def _endpoint_url() -> str:
+    """This endpoint's URL (the base IRI of queries and updates), remembered per host: werkzeug rebuilds it on each access."""
+    environ = request.environ
+    key = (environ["wsgi.url_scheme"], environ.get("HTTP_HOST", ""), environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""))
+    url = _endpoint_urls.get(key)
+    if url is None:
+        url = request.base_url
+        if len(_endpoint_urls) < 64:  # bounded: the Host header is the client's to choose
+            _endpoint_urls[key] = url
+    return url
 
 
 def _negotiate(pairs: list[tuple[str, str]]) -> str | None:
@@ -80,7 +101,7 @@ def _requested_formats() -> tuple[str | None, str | None]:
     return _negotiate(RESULTS_MEDIA_TYPES), _negotiate(RDF_MEDIA_TYPES)
 
 
-def _lookup(table_lookup, key: str) -> str | None:
+def _lookup(table_lookup: Callable[[str], Format], key: str) -> str | None:
     try:
         return table_lookup(key).name
     except ValueError:
@@ -154,7 +175,7 @@ def _query(text: str, parameters: MultiDict) -> Response:
             f"a {form} result cannot be given as {request.values.get('format') or request.headers.get('Accept')}; "
             f"available: {', '.join(media_type for media_type, _ in offered)}"
         )
-    endpoint_url = request.base_url  # werkzeug recomputes it on every access
+    endpoint_url = _endpoint_url()
     OutboundPolicy(settings.service_allowlist, endpoint_url).check(tokens)
     job = Job(
         "query",
@@ -190,7 +211,7 @@ def _update(text: str, parameters: MultiDict) -> Response:
     _authorize_update()
     if parameters.getlist("default-graph-uri") or parameters.getlist("named-graph-uri"):
         raise BadRequest("default-graph-uri/named-graph-uri belong to queries; an update takes using-graph-uri/using-named-graph-uri")
-    endpoint_url = request.base_url
+    endpoint_url = _endpoint_url()
     OutboundPolicy(current_settings().service_allowlist, endpoint_url).check(text)
     text = with_using_clauses(text, parameters.getlist("using-graph-uri"), parameters.getlist("using-named-graph-uri"))
     started = time.monotonic()
@@ -205,22 +226,22 @@ def _update(text: str, parameters: MultiDict) -> Response:
 
 def _describe_service() -> Response:
     """The service description as RDF, or the query editor for browsers."""
-    rdf_pairs = _media_types(RDF_FORMATS)
     if request.args.get("format"):
-        rdf_name = _lookup(rdf_format, request.args["format"])
+        requested = request.args["format"]
+        rdf_name = _lookup(rdf_format, RDF_FORMAT_PARAMETER_ALIASES.get(requested.lower(), requested))
         if rdf_name is None:
             raise BadRequest(f"unknown format {request.args['format']!r} for the service description; valid: "
                              + ", ".join(output.name for output in RDF_FORMATS))
     else:
         # text/html last: `*/*` (curl) gets Turtle, a browser asking for text/html by name gets the editor.
-        best = request.accept_mimetypes.best_match([*(media_type for media_type, _ in rdf_pairs), "text/html"])
+        best = request.accept_mimetypes.best_match([*(media_type for media_type, _ in RDF_MEDIA_TYPES), "text/html"])
         if request.headers.get("Accept") and best == "text/html":
             return _editor_page()
-        rdf_name = _negotiate(rdf_pairs)
+        rdf_name = _negotiate(RDF_MEDIA_TYPES)
         if rdf_name is None:
             raise NotAcceptable("the service description is available as text/html or "
-                                + ", ".join(media_type for media_type, _ in rdf_pairs))
-    outcome = query_runner().run(Job("service-description", base_iri=request.base_url, rdf_format=rdf_name))
+                                + ", ".join(media_type for media_type, _ in RDF_MEDIA_TYPES))
+    outcome = query_runner().run(Job("service-description", base_iri=_endpoint_url(), rdf_format=rdf_name))
     response = Response(outcome.body, mimetype=outcome.media_type)
     response.vary.add("Accept")
     return response

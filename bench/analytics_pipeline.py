@@ -23,7 +23,7 @@ from graph.store import EmbeddedStore, GraphStore, current_store_path
 PROJECTION = "organizations"
 TARGET_SECONDS = 30.0
 DRAWINGS = ("png", "svg")
-DRAWING_CAP_SECONDS = 45.0
+DRAWING_CAP_SECONDS = 20.0
 
 
 @dataclass

@@ -126,11 +126,13 @@ def _cell(value: object, limit: int = 60) -> str:
 def analytics(obj: Context, metric: str, projection: str | None, as_of: date | None, node: str | None, samples: int | None,
               before: date | None, after: date | None, format_name: str) -> None:
     """Compute a metric (degree, betweenness, pagerank, brokerage, components, communities, chains) or the changes between two dates."""
+    if metric == "changes" and (not (before and after) or as_of):
+        raise click.UsageError("changes compares two dates: give --from DATE and --to DATE (not --as-of)")
+    if metric != "changes" and (before or after):
+        raise click.UsageError(f"--from/--to are for changes; {metric} takes --as-of")
     network = read_network(open_store(obj.settings))
     if metric == "changes":
-        if not (before and after):
-            raise click.UsageError("changes needs --from DATE and --to DATE")
-        table = compare(network, projection or "organizations", before, after)
+        table = compare(network, projection or "organizations", before, after)  # type: ignore[arg-type]
     else:
         table = metric_table(network, metric, projection, as_of, node=node, samples=samples)
     if format_name == "json":

@@ -5,15 +5,20 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from typing import TYPE_CHECKING, Callable
 
 import click
+from flask import Flask
 from gunicorn.app.base import BaseApplication
+
+if TYPE_CHECKING:
+    from cli.main import Context
 
 
 class GunicornServer(BaseApplication):
     """gunicorn with options from the command line, not from sys.argv or a config file."""
 
-    def __init__(self, app_factory, options: dict[str, object]):
+    def __init__(self, app_factory: Callable[[], Flask], options: dict[str, object]):
         self.app_factory = app_factory
         self.options = options
         super().__init__()
@@ -22,14 +27,16 @@ class GunicornServer(BaseApplication):
         for key, value in self.options.items():
             self.cfg.set(key, value)
 
-    def load(self):
-        # Each gunicorn worker builds its own app (and its own pool of query workers) after the fork.
+    def load(self) -> Flask:
+        # Each gunicorn worker builds its own app (and its in-memory copy of the store) after the fork.
         return self.app_factory()
 
 
-def _prepare_worker(worker) -> None:
+def _prepare_worker(worker) -> None:  # a gunicorn ThreadWorker
     """Load the worker's in-memory copy before it takes requests, and let a runaway query retire it."""
-    from api.sparql import query_runner
+    from api.sparql import install_query_runner
+    from graph.network_isolation import isolate_outbound_network
+    from graph.query_runner import QueryRunner
 
     def retire() -> None:
         # Stop accepting and finish the other requests; then exit, which ends the runaway evaluation
@@ -39,9 +46,18 @@ def _prepare_worker(worker) -> None:
         deadline.daemon = True
         deadline.start()
 
-    with worker.wsgi.app_context():
-        runner = query_runner()
-    runner.on_runaway = retire
+    app = worker.wsgi
+    settings = app.config["GOVGRAPH_SETTINGS"]
+    # Before any thread starts: with no allow-list and a local store, the worker needs no outbound network.
+    if settings.backend == "embedded" and not settings.service_allowlist:
+        if isolate_outbound_network():
+            worker.log.info("worker %d has no outbound network (SERVICE/LOAD cannot reach any host)", worker.pid)
+        else:
+            worker.log.warning("worker %d could not leave the network namespace; the SERVICE/LOAD policy is "
+                               "the only guard against outbound requests", worker.pid)
+    # One evaluation thread per request thread, and one more for a runaway that has been answered already.
+    runner = QueryRunner(settings, threads=worker.cfg.threads + 1, on_runaway=retire)
+    install_query_runner(app, runner)
     runner.warm_up()
 
 
@@ -52,7 +68,7 @@ def _prepare_worker(worker) -> None:
               help="gunicorn worker processes, each with an in-memory copy of the store ($GOVGRAPH_HTTP_WORKERS).")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1), help="Request threads per worker.")
 @click.pass_obj
-def serve(obj, host: str, port: int, workers: int, threads: int) -> None:
+def serve(obj: Context, host: str, port: int, workers: int, threads: int) -> None:
     """Serve the SPARQL endpoint, REST API and linked data under gunicorn."""
     from api import create_app
 
@@ -63,7 +79,7 @@ def serve(obj, host: str, port: int, workers: int, threads: int) -> None:
         "workers": workers,
         "threads": threads,
         "worker_class": "gthread",
-        # Queries time out in the query pool; gunicorn's own timeout only catches a hung worker.
+        # Queries time out in the query runner; gunicorn's own timeout only catches a hung worker.
         "timeout": int(settings.query_timeout) + 30,
         "graceful_timeout": 5,
         "keepalive": 5,

@@ -1,7 +1,8 @@
 """Store -> networkx graphs (named projections, as of a date) and network metrics as tables.
 
-Every function below is pure: it takes a store or a graph and returns a graph
-or a `Table`, so the CLI, the API and the benchmarks share them.
+Every function below is pure: it takes a store, a `Network` read from one, or a
+graph, and returns a graph or a `Table`, so the CLI, the API and the benchmarks
+share them.
 
 - `projection(store, name, as_of)` — `organizations`, `people`, `municipalities`
   or `governance` (organisations and people together) as a networkx multigraph;
@@ -67,7 +68,12 @@ class UnknownNode(AnalyticsError):
 
 @dataclass(frozen=True)
 class Table:
-    """A metric's result: named columns, one dict per row, and notes on how it was computed."""
+    """A metric's result: named columns, one dict per row, and notes on how it was computed.
+
+    >>> print(Table(("node", "degree"), [{"node": "a", "degree": 2}], {"metric": "degree"}).to_csv(), end="")
+    node,degree
+    a,2
+    """
 
     columns: tuple[str, ...]
     rows: list[dict[str, object]]
@@ -507,6 +513,10 @@ def metric_table(
     """Compute one metric on one projection as of a date (`node`: the start of chains)."""
     if metric not in METRICS:
         raise AnalyticsError(f"unknown metric {metric!r}; valid: {', '.join(METRICS)}")
+    if node is not None and metric != "chains":
+        raise AnalyticsError(f"node is for chains (the start), not for {metric}")
+    if samples is not None and metric != "betweenness":
+        raise AnalyticsError(f"samples is for betweenness, not for {metric}")
     graph = project(network, projection_name or DEFAULT_PROJECTIONS[metric], as_of)
     computations: dict[str, Callable[[], Table]] = {
         "degree": lambda: degree(graph),

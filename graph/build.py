@@ -180,18 +180,21 @@ def _load_new_store(data_dir: Path, nquads: bytes, progress: Progress) -> Path:
     stores = data_dir / "stores"
     stores.mkdir(exist_ok=True)
     path = stores / f"build-{time.strftime('%Y%m%dT%H%M%S')}-{time.time_ns() % 1_000_000:06d}"
-    store = pyoxigraph.Store(str(path))
     try:
-        store.bulk_load(nquads, format=pyoxigraph.RdfFormat.N_QUADS)
-        store.optimize()
-        store.flush()
+        _write_store(path, nquads)
     except Exception:
-        del store
         shutil.rmtree(path, ignore_errors=True)
         raise
-    del store
     progress(f"wrote the store to {path}")
     return path
+
+
+def _write_store(path: Path, nquads: bytes) -> None:
+    """Load and close a new on-disk store (closing releases RocksDB's lock before the swap)."""
+    store = pyoxigraph.Store(str(path))
+    store.bulk_load(nquads, format=pyoxigraph.RdfFormat.N_QUADS)
+    store.optimize()
+    store.flush()
 
 
 def _swap_current(data_dir: Path, store_path: Path) -> None:

@@ -15,7 +15,7 @@ import pyoxigraph
 from graph.config import Settings
 from graph.describe import PREFIXES, labels_of, serialize_triples
 from graph.dumps import DUMPS, dump_path
-from graph.entity_view import LabelBook, Link
+from graph.labels import LabelBook, Link
 from graph.formats import Format
 from graph.statistics import graph_statistics
 from graph.store import GraphStore, current_store_path
@@ -30,6 +30,13 @@ DESTATIS_ATTRIBUTION = "Datenquelle: Statistisches Bundesamt (Destatis), Gemeind
 DESTATIS_GRAPH = "destatis-gv-isys"
 VOCABULARIES = (GG, PREFIXES["org"], PREFIXES["prov"], PREFIXES["time"], PREFIXES["skos"], PREFIXES["oa"], PREFIXES["schema"], DCTERMS, FOAF)
 DESCRIPTION_PREFIXES = {**PREFIXES, "void": VOID, "dcat": DCAT, "cc": CC}
+
+# The networks are the roots of the graph; their units make good examples.
+ROOTS_QUERY = """
+PREFIX gg: <https://w3id.org/govgraph/ontology#>
+PREFIX org: <http://www.w3.org/ns/org#>
+SELECT DISTINCT ?network ?unit WHERE { ?network a gg:Network OPTIONAL { ?network org:hasSubOrganization ?unit } } ORDER BY ?network ?unit
+"""
 
 SOURCES_QUERY = """
 PREFIX gg: <https://w3id.org/govgraph/ontology#>
@@ -80,8 +87,10 @@ def dataset_description(store: GraphStore, settings: Settings, server_root: str)
     add(dataset, VOID + "classes", len(statistics.instances_by_class))
     add(dataset, VOID + "uriSpace", settings.id_base)
     add(dataset, VOID + "sparqlEndpoint", _iri(root + "/sparql"))
-    add(dataset, VOID + "rootResource", _iri(settings.id_base + "organization/netzwerk-stadtentwicklung-nrw"))
-    add(dataset, VOID + "exampleResource", _iri(settings.id_base + "organization/ag-stadtumbau"))
+    for row in store.query(ROOTS_QUERY):
+        add(dataset, VOID + "rootResource", row["network"])
+        if row["unit"] is not None:
+            add(dataset, VOID + "exampleResource", row["unit"])
     add(dataset, FOAF + "homepage", _iri(root + "/"))
     for vocabulary in VOCABULARIES:
         add(dataset, VOID + "vocabulary", _iri(vocabulary))
@@ -138,7 +147,7 @@ def dataset_description(store: GraphStore, settings: Settings, server_root: str)
     add(rest, DCTERMS + "title", pyoxigraph.Literal("REST API of named queries", language="en"))
     add(rest, DCAT + "endpointURL", _iri(root + "/api/queries"))
     add(rest, DCAT + "servesDataset", dataset)
-    return triples
+    return list(dict.fromkeys(triples))
 
 
 def serialize_description(triples: list[pyoxigraph.Triple], output_format: Format) -> bytes:

@@ -19,6 +19,7 @@ from graph.palette import PROJECTION_TITLES, RELATION_STYLES, TYPE_COLOURS
 OTHER_COLOURS = matplotlib.colormaps["Set3"].colors
 LABEL_WIDTH = 24
 LABEL_LIMIT = 70
+EDGE_LABEL_LIMIT = 60
 IMAGE_FORMATS = ("png", "svg")
 
 
@@ -78,6 +79,8 @@ def draw(graph: nx.Graph, image_format: str = "png") -> bytes:
             alpha=0.8,
             **arrows,
         )
+    if not graph.is_directed() and graph.number_of_edges() <= EDGE_LABEL_LIMIT:
+        _label_shared_groups(graph, positions, axes)
     nodes = list(graph.nodes)
     nx.draw_networkx_nodes(
         graph,
@@ -116,6 +119,21 @@ def draw(graph: nx.Graph, image_format: str = "png") -> bytes:
     figure.legend(handles=edge_legend, title="Beziehung", loc="outside right lower", fontsize=9, frameon=False)
     axes.margins(0.08)
     return _save(figure, image_format)
+
+
+def _label_shared_groups(graph: nx.Graph, positions: dict, axes) -> None:
+    """On a small co-membership picture, name the groups each pair of municipalities shares."""
+    shared: dict[tuple[str, str], set[str]] = {}
+    for source, target, data in graph.edges(data=True):
+        shared.setdefault(tuple(sorted((source, target))), set()).add(str(data.get("label", "")))
+    nx.draw_networkx_edge_labels(
+        nx.Graph(list(shared)),
+        positions,
+        edge_labels={pair: textwrap.fill("; ".join(sorted(names)), LABEL_WIDTH) for pair, names in shared.items()},
+        ax=axes,
+        font_size=7,
+        bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.8},
+    )
 
 
 def _relation_style(relation: str) -> tuple[str, str, str]:

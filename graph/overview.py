@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pyoxigraph
 
 from graph.describe import PREFIXES, labels_of
-from graph.entity_view import LabelBook, Link
+from graph.labels import LabelBook, Link
 from graph.store import GraphStore
 
 _PREFIX_LINES = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())

@@ -6,12 +6,13 @@ import os
 import threading
 
 from graph.config import Settings
-from graph.store import EmbeddedStore, GraphStore, current_store_path, open_store
+from graph.store import GraphStore, current_store_path, open_store
 
 
 class StoreProvider:
     """One shared store per process; reopened when a new build has been swapped in.
 
+    >>> from graph.store import EmbeddedStore
     >>> StoreProvider.fixed(EmbeddedStore.in_memory()).get().triple_count()
     0
     """

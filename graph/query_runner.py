@@ -259,7 +259,7 @@ def _chosen_format(job: Job, graph_result: bool) -> Format:
 class QueryRunner:
     """Runs jobs on a thread pool with a timeout; a runaway is reported to `on_runaway`."""
 
-    def __init__(self, settings: Settings, threads: int = 16, on_runaway: Callable[[], None] | None = None):
+    def __init__(self, settings: Settings, threads: int = 8, on_runaway: Callable[[], None] | None = None):
         self.settings = settings
         self.store = ServingStore(settings)
         self.on_runaway = on_runaway
@@ -282,7 +282,8 @@ class QueryRunner:
         except FutureTimeout:
             what = "update" if job.kind == "update" else "query"
             LOG.warning("a %s ran longer than %g s: %s", what, limit, job.text[:500])
-            if self.on_runaway is not None:
+            # A remote query ends by itself (its HTTP request has the same timeout); a local one must be killed.
+            if self.on_runaway is not None and self.settings.backend == "embedded":
                 self.on_runaway()
             raise errors.QueryTimeout(
                 f"the {what} ran longer than the limit of {limit:g} s and was stopped (GOVGRAPH_QUERY_TIMEOUT)"

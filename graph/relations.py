@@ -1,8 +1,8 @@
 """Read the graph's entities and their time-bound, sourced relations from a store.
 
 The reified relations of the model (org:Membership and its subclasses, org:Post,
-gg:Support, gg:Funding) and the plain org:subOrganizationOf / org:headOf links
-become `Relation` records: who, to whom, what kind, in which role, from when to
+gg:Support, gg:Funding) and the plain links (org:subOrganizationOf / org:unitOf,
+org:headOf, gg:steers, dcterms:replaces, and their inverses) become `Relation` records: who, to whom, what kind, in which role, from when to
 when (bounds as the source gives them) and according to which source. Both store
 backends answer the same SPARQL, so the records are the same.
 """
@@ -36,7 +36,6 @@ STANDARD_CLASS_LABELS = {
     "http://www.w3.org/ns/org#OrganizationalUnit": "Organisationseinheit",
 }
 FOAF_PERSON = "http://xmlns.com/foaf/0.1/Person"
-ORG_ORGANIZATION = "http://www.w3.org/ns/org#Organization"
 
 # Any property of the relation whose value is a time:Interval gives its period.
 _PERIOD = """

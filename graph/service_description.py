@@ -55,6 +55,7 @@ def service_description_quads(store: GraphStore, endpoint: str, *, updates: bool
         Quad(service, RDF_TYPE, _sd("Service")),
         Quad(service, _sd("endpoint"), NamedNode(endpoint)),
         Quad(service, _sd("supportedLanguage"), _sd("SPARQL11Query")),
+        Quad(service, _sd("feature"), _sd("EmptyGraphs")),  # pyoxigraph keeps named graphs that CREATE GRAPH made
         Quad(service, _sd("defaultEntailmentRegime"), NamedNode("http://www.w3.org/ns/entailment/Simple")),
     ]
     if updates:

@@ -75,7 +75,7 @@ class GraphStore(ABC):
         rows = list(self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
         return int(rows[0]["n"].value)
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional hook; the embedded store needs none
         """Release the store's resources."""
 
 

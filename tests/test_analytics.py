@@ -45,6 +45,15 @@ def network(graph_store):
     return read_network(graph_store)
 
 
+@pytest.mark.parametrize("module", ["graph.periods", "graph.analytics", "graph.export"])
+def test_docstring_examples(module):
+    import doctest
+    import importlib
+
+    failures, tried = doctest.testmod(importlib.import_module(module))
+    assert tried > 0 and failures == 0
+
+
 # --- As-of semantics ----------------------------------------------------------------------------
 
 
@@ -290,6 +299,9 @@ def test_api_changes_between_two_dates(client):
         ("/api/analytics/chains?projection=municipalities", 400, "chains need a directed projection"),
         ("/api/analytics/chains?node=https://example.org/x", 404, "'https://example.org/x' is not in the governance projection"),
         ("/api/analytics/changes?from=2024-10-01", 400, "parameter to is required"),
+        ("/api/analytics/changes?asOf=2024-10-01", 400, "give from and to, not asOf"),
+        ("/api/analytics/degree?node=" + DORTMUND, 400, "node is for chains (the start), not for degree"),
+        ("/api/analytics/pagerank?samples=10", 400, "samples is for betweenness, not for pagerank"),
     ],
 )
 def test_api_bad_requests_get_clear_errors(client, path, status, message):
@@ -314,3 +326,45 @@ def test_cli_analytics_table_and_bad_date(built):
     assert result.exit_code == 0 and "Dortmund" in result.output and "metric: brokerage" in result.output
     bad = CliRunner().invoke(cli, ["--data-dir", str(built.data_dir), "analytics", "degree", "--as-of", "1.3.2025"])
     assert bad.exit_code == 2 and "expected YYYY-MM-DD" in bad.output
+    half = CliRunner().invoke(cli, ["--data-dir", str(built.data_dir), "analytics", "changes", "--from", "2024-10-01"])
+    assert half.exit_code == 2 and "give --from DATE and --to DATE" in half.output
+
+
+# --- Small hand-made networks for what the real graph does not show -----------------------------
+
+
+def small_network():
+    from graph.relations import Entity, Network, Relation
+
+    def municipality(slug: str) -> Entity:
+        return Entity(ID + slug, slug.title(), "Municipality", "Gemeinde", False, {"ags": "0" * 8})
+
+    group = Entity(ID + "ag", "AG", "WorkingGroup", "Arbeitsgemeinschaft (AG)", False)
+    entities = {e.iri: e for e in (municipality("a"), municipality("b"), municipality("c"), group)}
+    source = (ID + "source/s",)
+    relations = (
+        Relation(ID + "m/a", ID + "a", ID + "ag", "membership", None, "2020", "2022-06", source),
+        Relation(ID + "m/b", ID + "b", ID + "ag", "membership", None, "2021-03", None, source),
+        Relation(ID + "m/c", ID + "c", ID + "ag", "membership", None, "2023-01-01", None, source),
+        Relation(ID + "k/b", ID + "b", ID + "ag", "coordination", "kommunale Koordinierung", "2024-01-01", None, source),
+    )
+    return Network(entities, relations, {ID + "source/s": "S"})
+
+
+def test_co_membership_lasts_while_both_memberships_overlap():
+    graph = project(small_network(), "municipalities")
+    (edge,) = graph.get_edge_data(ID + "a", ID + "b").values()
+    assert (edge["start"], edge["end"], edge["group"]) == ("2021-03", "2022-06", ID + "ag")
+    assert not graph.has_edge(ID + "a", ID + "c")  # a left before c joined
+    (later,) = graph.get_edge_data(ID + "b", ID + "c").values()
+    assert later["start"] == "2023-01-01" and "end" not in later  # both still members
+    assert not project(small_network(), "municipalities", date(2022, 7, 1)).has_edge(ID + "a", ID + "b")
+
+
+def test_comparison_reports_changed_pairs():
+    rows = {(row["source"], row["target"]): row for row in compare(small_network(), "organizations", date(2022, 1, 1), date(2024, 6, 1)).rows}
+    assert rows[(ID + "a", ID + "ag")]["change"] == "removed"
+    assert rows[(ID + "c", ID + "ag")]["change"] == "added"
+    changed = rows[(ID + "b", ID + "ag")]
+    assert changed["change"] == "changed" and "coordination (kommunale Koordinierung) 2024-01-01.." in changed["after"]
+    assert changed["before"] == "membership 2021-03.."

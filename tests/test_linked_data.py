@@ -283,3 +283,15 @@ def test_network_timeline_has_its_dated_events(live_server):
     founding = timeline.index('<time datetime="2024-01-15">')
     assert "Gründungsversammlung" in timeline[founding:founding + 400]
     assert timeline.index('<time datetime="2024">') < founding  # the year 2024 sorts before a day in it: lexical order
+
+
+def test_pages_render_the_same_on_the_remote_backend(remote_settings):
+    from api import create_app
+
+    client = create_app(remote_settings).test_client()
+    page = client.get("/id/organization/ag-stadtumbau", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert COORDINATION_QUOTE in page and "seit <time datetime=\"2025-01-01\">" in page
+    home = client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert 'href="/id/organization/ag-stadtumbau">AG Stadtumbau</a>' in home
+    turtle = client.get("/id/organization/ag-stadtumbau", headers={"Accept": "text/turtle"})
+    assert (AG_STADTUMBAU, SKOS.prefLabel, Literal("AG Stadtumbau", lang="de")) in parse(turtle.data, "turtle")

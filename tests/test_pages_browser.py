@@ -55,14 +55,17 @@ def page(browser, live_server):
     assert page.outside == [], f"requests that left the server: {page.outside}"
 
 
-def screenshot(page: Page, name: str) -> None:
+def screenshot(page: Page, name: str, capsys: pytest.CaptureFixture, record_property) -> None:
+    """Save a full-page PNG and name it in the test output (also without -s) and in the JUnit XML."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
-    print(f"screenshot: {path}")
+    record_property(f"screenshot-{name}", str(path))
+    with capsys.disabled():
+        print(f"\nscreenshot: {path}")
 
 
-def test_home_page_shows_the_structure_and_leads_to_the_coordinator(page, live_server):
+def test_home_page_shows_the_structure_and_leads_to_the_coordinator(page, live_server, capsys, record_property):
     page.goto(f"{live_server}/")
     expect(page.locator("h1")).to_have_text("Netzwerk Stadtentwicklung NRW")
     cards = page.locator("#working-groups .card h4")
@@ -73,7 +76,7 @@ def test_home_page_shows_the_structure_and_leads_to_the_coordinator(page, live_s
     expect(page.locator("#supporters")).to_contain_text("Kommunale Spitzenverbände")
     expect(page.get_by_role("link", name="SPARQL", exact=True).first).to_have_attribute("href", "/sparql")
     expect(page.get_by_role("link", name="REST-API", exact=True).first).to_have_attribute("href", "/api/queries")
-    screenshot(page, "home")
+    screenshot(page, "home", capsys, record_property)
 
     page.locator("#working-groups").get_by_role("link", name="AG Stadtumbau", exact=True).click()
     page.wait_for_url(f"{live_server}/id/organization/ag-stadtumbau")
@@ -85,7 +88,7 @@ def test_home_page_shows_the_structure_and_leads_to_the_coordinator(page, live_s
     expect(coordination.locator("blockquote").filter(has_text=COORDINATION_QUOTE)).to_have_count(1)
     expect(coordination.locator("figcaption a").first).to_have_text("Dortmund übernimmt Schlüsselrolle im Netzwerk Stadtentwicklung NRW")
     expect(coordination.locator("figcaption a.external")).to_have_attribute("href", SOURCE_URL)
-    screenshot(page, "ag-stadtumbau")
+    screenshot(page, "ag-stadtumbau", capsys, record_property)
 
     coordination.locator("a.other").click()
     page.wait_for_url(f"{live_server}/id/organization/amt-fuer-stadterneuerung-dortmund")
@@ -112,6 +115,18 @@ def test_search_box_finds_a_person(page, live_server):
     page.get_by_role("link", name="Sebastian Kröger", exact=True).click()
     page.wait_for_url(f"{live_server}/id/person/sebastian-kroeger")
     expect(page.locator(".timeline-entry").filter(has_text="Vorstand des Netzwerks Stadtentwicklung NRW").locator(".when")).to_have_text("seit 2024-11")
+
+
+def test_pages_work_without_javascript(browser, live_server):
+    context = browser.new_context(locale="de-DE", java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server}/")
+    page.locator("#working-groups").get_by_role("link", name="AG Stadtumbau", exact=True).click()
+    page.wait_for_url(f"{live_server}/id/organization/ag-stadtumbau")
+    expect(page.locator(".timeline-entry").filter(has_text="Amt für Stadterneuerung der Stadt Dortmund").locator(".when")).to_have_text("seit 2025-01-01")
+    page.locator("a[data-language=en]").click()
+    expect(page.locator("h1")).to_have_text("Urban Restructuring Working Group")
+    context.close()
 
 
 @pytest.fixture(scope="module")

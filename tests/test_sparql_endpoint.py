@@ -182,6 +182,7 @@ def test_service_description(sparql):
     service = graph.value(predicate=rdflib.RDF.type, object=sd.Service)
     assert graph.value(service, sd.endpoint) == rdflib.URIRef(sparql)
     assert set(graph.objects(service, sd.supportedLanguage)) == {sd.SPARQL11Query}
+    assert set(graph.objects(service, sd.feature)) == {sd.EmptyGraphs}, "no SERVICE without an allow-list"
     assert rdflib.URIRef("http://www.w3.org/ns/formats/SPARQL_Results_CSV") in set(graph.objects(service, sd.resultFormat))
     default_graph = graph.value(graph.value(service, sd.defaultDataset), sd.defaultGraph)
     count = requests.get(sparql, params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"}).json()
@@ -275,3 +276,30 @@ def test_curl(sparql):
     failed = subprocess.run(["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "--data-urlencode", "query=ASK {", sparql],
                             capture_output=True, text=True, timeout=30)
     assert failed.stdout == "400"
+
+
+@pytest.fixture(scope="module")
+def remote_backed_server(remote_settings, tmp_path_factory):
+    """`govgraph serve` with GOVGRAPH_STORE=remote, forwarding to the test session's real Oxigraph server."""
+    from conftest import serve_govgraph, stop
+
+    url, process = serve_govgraph(
+        tmp_path_factory.mktemp("remote-serve-data"),
+        tmp_path_factory.mktemp("remote-serve"),
+        GOVGRAPH_STORE="remote",
+        GOVGRAPH_REMOTE_QUERY_URL=remote_settings.remote_query_url,
+        GOVGRAPH_REMOTE_UPDATE_URL=remote_settings.remote_update_url,
+        GOVGRAPH_REMOTE_STORE_URL=remote_settings.remote_store_url,
+    )
+    yield url + "/sparql"
+    stop(process)
+
+
+def test_the_endpoint_on_the_remote_backend(remote_backed_server):
+    select = requests.get(remote_backed_server, params={"query": IDENTIFIER_QUERY}, headers={"Accept": "text/csv"})
+    assert select.text.split() == ["id", "05913000"]
+    construct = requests.get(remote_backed_server, params={"query": CONSTRUCT_QUERY}, headers={"Accept": "text/turtle"})
+    assert _media_type(construct) == "text/turtle" and "05913000" in construct.text
+    error = requests.get(remote_backed_server, params={"query": "ASK {"})
+    assert error.status_code == 400 and "syntax error" in error.text
+    assert "sd:Service" in requests.get(remote_backed_server).text

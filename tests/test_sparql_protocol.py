@@ -100,3 +100,12 @@ def test_delete_where_becomes_its_long_form():
 def test_protocol_dataset_and_update_dataset_conflict(clause):
     with pytest.raises(DatasetConflict, match="give the dataset one way only"):
         with_using_clauses(clause, ["http://e/other"], [])
+
+
+@pytest.mark.parametrize("module", ["graph.sparql_protocol", "graph.service_description", "graph.query_runner"])
+def test_docstring_examples(module):
+    import doctest
+    import importlib
+
+    failures, tried = doctest.testmod(importlib.import_module(module))
+    assert tried > 0 and failures == 0

@@ -3,19 +3,23 @@ authenticated and durable updates, no outbound requests, runaway queries, result
 
 from __future__ import annotations
 
+import os
+import re
 import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pyoxigraph
 import pytest
 import requests
 
 from conftest import UPDATE_TOKEN
+from graph.network_isolation import network_namespace
 
 AUTHORIZATION = {"Authorization": f"Bearer {UPDATE_TOKEN}"}
-RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:safety> { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o } }"
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +61,7 @@ def test_update_is_applied_durably_and_logged(sparql, writable_server):
     on_disk = pyoxigraph.Store.read_only(str(writable_server.data_dir / "current"))
     assert pyoxigraph.Quad(pyoxigraph.NamedNode("urn:a"), pyoxigraph.NamedNode("urn:b"), pyoxigraph.Literal("kept on disk"),
                            pyoxigraph.NamedNode("urn:durable")) in on_disk
-    assert f"update from 127.0.0.1 applied" in writable_server.log.read_text()
+    assert "update from 127.0.0.1 applied" in writable_server.log.read_text()
     assert "kept on disk" in writable_server.log.read_text()
 
 
@@ -128,6 +132,18 @@ def test_service_and_load_never_reach_a_local_listener(sparql, listener):
         assert "is refused" in response.text and "GOVGRAPH_SERVICE_ALLOWLIST" in response.text
     time.sleep(0.5)
     assert listener.connections == 0
+
+
+def test_workers_have_no_outbound_network(sparql, writable_server):
+    """The second line of defence: each serving worker sits in a network namespace of its own."""
+    log = writable_server.log.read_text()
+    workers = [pid for pid in re.findall(r"Booting worker with pid: (\d+)", log) if Path(f"/proc/{pid}").exists()]
+    assert workers
+    for pid in workers:
+        isolated = network_namespace(pid) != network_namespace()
+        assert isolated or f"worker {pid} could not leave the network namespace" in log
+        if os.geteuid() == 0:  # root may always unshare: CI runs as root
+            assert isolated
 
 
 def test_runaway_query_gets_503_in_time_while_others_are_served(sparql):

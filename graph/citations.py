@@ -1,0 +1,146 @@
+"""Where a page's facts come from: numbered sources with their titles, addresses and quoted sentences."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import pyoxigraph
+
+from graph.labels import OA, LabelBook, Link, term_key
+from graph.store import GraphStore, Term
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a fact comes from: the source and, for text sources, the quoted sentence."""
+
+    source: Link
+    url: str | None
+    quote: str | None
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    """A source cited on the page (numbered for the per-fact markers)."""
+
+    number: int
+    source: Link
+    url: str | None
+    publisher: str | None
+    date: str | None
+    quotes: tuple[str, ...]
+
+
+class SourceRegister:
+    """Numbers the sources cited on a page and collects their quotes."""
+
+    def __init__(self, store: GraphStore, book: LabelBook):
+        self._store = store
+        self._book = book
+        self._order: list[str] = []
+        self._quotes: dict[str, list[str]] = defaultdict(list)
+        self._details: dict[str, dict[str, str]] = {}
+
+    def number(self, source: Term) -> int:
+        """The source's number on the page (registering it on first sight)."""
+        key = term_key(source)
+        if key not in self._order:
+            self._order.append(key)
+        return self._order.index(key) + 1
+
+    def number_of(self, source_iri: str | None) -> int | None:
+        """The number of a source given by IRI, None for no source."""
+        return self.number(pyoxigraph.NamedNode(source_iri)) if source_iri else None
+
+    def add_quote(self, by_subject: dict, citation_node: Term) -> Citation:
+        """Register a quote node (oa:SpecificResource) of the description; returns it as a citation."""
+        facts = by_subject.get(term_key(citation_node), {})
+        source = facts.get(OA + "hasSource", [None])[0]
+        quote = None
+        for selector in facts.get(OA + "hasSelector", []):
+            exact = by_subject.get(term_key(selector), {}).get(OA + "exact", [])
+            quote = exact[0].value if exact else quote
+        if source is None:
+            return Citation(Link(None, "?"), None, quote)
+        self.number(source)
+        if quote and quote not in self._quotes[term_key(source)]:
+            self._quotes[term_key(source)].append(quote)
+        return Citation(Link(source.value, self.title(source)), self.url(source), quote)
+
+    def title(self, source: Term) -> str:
+        """The source's title (dcterms:title), else its label."""
+        return self._source_details().get(term_key(source), {}).get("title") or self._book.label(source)
+
+    def url(self, source: Term) -> str | None:
+        """The address where the source can be read."""
+        return self._source_details().get(term_key(source), {}).get("url")
+
+    def entries(self) -> tuple[SourceEntry, ...]:
+        """The numbered sources with their details and quotes, for the page's source list."""
+        details = self._source_details()
+        return tuple(
+            SourceEntry(
+                number=index + 1,
+                source=Link(iri, self.title(pyoxigraph.NamedNode(iri)) if not iri.startswith("_:") else self._book.label(iri)),
+                url=details.get(iri, {}).get("url"),
+                publisher=details.get(iri, {}).get("publisher"),
+                date=details.get(iri, {}).get("date"),
+                quotes=tuple(self._quotes.get(iri, [])),
+            )
+            for index, iri in enumerate(self._order)
+        )
+
+    def _source_details(self) -> dict[str, dict[str, str]]:
+        missing = [iri for iri in self._order if iri not in self._details]
+        if missing:
+            self._details.update(_source_details(self._store, missing, self._book.language))
+        return self._details
+
+
+SOURCE_DETAILS_QUERY = """
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX schema: <http://schema.org/>
+PREFIX gg: <https://w3id.org/govgraph/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?language ?source ?title ?url ?publisher ?date WHERE {
+  OPTIONAL { ?source dcterms:title ?title FILTER(LANG(?title) IN (?language, "de", "")) }
+  OPTIONAL { ?source schema:url ?url }
+  OPTIONAL { ?source dcterms:publisher ?publisher_node . ?publisher_node skos:prefLabel|rdfs:label ?publisher FILTER(LANG(?publisher) IN (?language, "de", "")) }
+  OPTIONAL { ?source dcterms:issued|gg:accessedOn ?date }
+}
+"""
+
+
+def _source_details(store: GraphStore, sources: list[str], language: str) -> dict[str, dict[str, str]]:
+    details: dict[str, dict[str, str]] = {}
+    for source in sources:
+        if source.startswith("_:"):
+            details[source] = {}
+            continue
+        row_values: dict[str, str] = {}
+        for row in store.query(
+            SOURCE_DETAILS_QUERY, substitutions={"source": pyoxigraph.NamedNode(source), "language": pyoxigraph.Literal(language)}
+        ):
+            for name in ("title", "url", "publisher", "date"):
+                if row[name] is not None and name not in row_values:
+                    row_values[name] = row[name].value
+        details[source] = row_values
+    return details
+
+
+FACT_SOURCES_QUERY = """
+PREFIX prov: <http://www.w3.org/ns/prov#>
+SELECT ?entity ?predicate ?object ?source WHERE {
+  GRAPH ?graph { ?entity ?predicate ?object . ?entity prov:wasDerivedFrom ?source }
+}
+"""
+
+
+def fact_sources(store: GraphStore, entity: pyoxigraph.NamedNode) -> dict[tuple[str, str], str]:
+    """(predicate, object) -> the source the entity derives from in the named graph stating the fact."""
+    found: dict[tuple[str, str], str] = {}
+    for row in store.query(FACT_SOURCES_QUERY, substitutions={"entity": entity}):
+        found.setdefault((row["predicate"].value, str(row["object"])), row["source"].value)
+    return found

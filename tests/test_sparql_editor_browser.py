@@ -1,0 +1,62 @@
+"""The SPARQL query page (YASGUI, served locally) in real headless Chromium against `govgraph serve`.
+
+A screenshot goes to test-output/screenshots/sparql-editor.png.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from api.sparql import QUERIES_DIR
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-output" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def editor(live_server):
+    """The editor page; yields the page and the lists of script errors and requests that left the server."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors: list[str] = []
+        outside: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("request", lambda request: None if request.url.startswith(live_server) else outside.append(request.url))
+        page.goto(live_server + "/sparql")
+        yield page, errors, outside
+        browser.close()
+
+
+def test_the_editor_shows_the_named_queries_as_tabs(editor):
+    page, errors, outside = editor
+    tabs = page.locator(".yasgui .tabsList .tab")
+    expect(tabs).to_have_count(len(list(QUERIES_DIR.glob("*.rq"))))
+    editor_text = page.locator(".yasqe .CodeMirror").first.inner_text()
+    assert "SELECT" in editor_text and "#+" not in editor_text
+    assert errors == []
+    assert outside == [], "the editor must load nothing from other hosts (no CDN)"
+
+
+def test_a_query_runs_against_the_endpoint(editor):
+    page, errors, outside = editor
+    page.evaluate(
+        """() => {
+            const tab = window.yasgui.getTab();
+            tab.setQuery('SELECT ?id WHERE { <https://w3id.org/govgraph/id/organization/gemeinde-05913000> '
+                       + '<http://www.w3.org/ns/org#identifier> ?id }');
+            tab.query();
+        }"""
+    )
+    expect(page.locator(".yasr .dataTable")).to_contain_text("05913000", timeout=15_000)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "sparql-editor.png"), full_page=True)
+    assert errors == []
+    assert outside == []
