@@ -45,7 +45,9 @@ def query_runner() -> QueryRunner:
         with _runner_lock:
             runner = current_app.extensions.get("govgraph_query_runner")
             if runner is None:
-                runner = current_app.extensions["govgraph_query_runner"] = QueryRunner(current_settings())
+                runner = current_app.extensions["govgraph_query_runner"] = QueryRunner(
+                    current_settings(), current_app.extensions["govgraph_store"]
+                )
     return runner
 
 

@@ -56,7 +56,7 @@ def _prepare_worker(worker) -> None:  # a gunicorn ThreadWorker
             worker.log.warning("worker %d could not leave the network namespace; the SERVICE/LOAD policy is "
                                "the only guard against outbound requests", worker.pid)
     # One evaluation thread per request thread, and one more for a runaway that has been answered already.
-    runner = QueryRunner(settings, threads=worker.cfg.threads + 1, on_runaway=retire)
+    runner = QueryRunner(settings, app.extensions["govgraph_store"], threads=worker.cfg.threads + 1, on_runaway=retire)
     install_query_runner(app, runner)
     runner.warm_up()
 

@@ -38,7 +38,6 @@ class Settings:
     query_timeout: float = 30.0
     update_token: str | None = None
     service_allowlist: tuple[str, ...] = ()
-    query_workers: int = 2
     max_result_bytes: int = 64 * 1024 * 1024
 
     @classmethod
@@ -69,8 +68,6 @@ class Settings:
             overrides["update_token"] = env["GOVGRAPH_UPDATE_TOKEN"]
         if env.get("GOVGRAPH_SERVICE_ALLOWLIST"):
             overrides["service_allowlist"] = tuple(env["GOVGRAPH_SERVICE_ALLOWLIST"].replace(",", " ").split())
-        if env.get("GOVGRAPH_QUERY_WORKERS"):
-            overrides["query_workers"] = int(env["GOVGRAPH_QUERY_WORKERS"])
         if env.get("GOVGRAPH_MAX_RESULT_BYTES"):
             overrides["max_result_bytes"] = int(env["GOVGRAPH_MAX_RESULT_BYTES"])
         return settings.with_(**overrides)

@@ -273,7 +273,8 @@ def _events(rows: list, book: LabelBook, sources: "SourceRegister") -> list[Time
     """Dated events the entity takes part in (appointments, the merger, the founding assembly)."""
     by_event: dict[str, dict] = {}
     for row in rows:
-        event = by_event.setdefault(row["event"].value, {"node": row["event"], "type": row["type"], "date": row["date"].value, "citations": []})
+        event = by_event.setdefault(row["event"].value, {"node": row["event"], "type": row["type"], "dates": set(), "citations": []})
+        event["dates"].add(row["date"].value)
         if row["source"] is not None:
             sources.number(row["source"])
             citation = Citation(Link(row["source"].value, sources.title(row["source"])), sources.url(row["source"]), row["quote"].value if row["quote"] else None)
@@ -287,9 +288,14 @@ def _events(rows: list, book: LabelBook, sources: "SourceRegister") -> list[Time
             sources.number(source)
             event["citations"].append(Citation(Link(source.value, sources.title(source)), sources.url(source), None))
     return [
-        TimelineEntry(book.label(event["type"]), None, Link(event["node"].value, book.label(event["node"])), "event", event["date"], None, tuple(event["citations"]))
+        TimelineEntry(book.label(event["type"]), None, Link(event["node"].value, book.label(event["node"])), "event", _most_precise(event["dates"]), None, tuple(event["citations"]))
         for event in by_event.values()
     ]
+
+
+def _most_precise(dates: set[str]) -> str:
+    """Where sources date an event differently ("2024" and "2024-01-01"), show the most precise date."""
+    return min(dates, key=lambda date: (-len(date), date))
 
 
 def _municipality(outgoing: dict[str, list[Term]], book: LabelBook) -> MunicipalityFacts:

@@ -1,16 +1,78 @@
-"""Hand out the store to serve, following `govgraph build`'s swaps of the `current` link."""
+"""The one store a server process serves from, shared by every blueprint.
+
+For the embedded backend that is an in-memory copy of the built store (joins run
+several times faster there than on disk), reloaded when `govgraph build` swaps in a
+new store or an update through the SPARQL endpoint was written to disk. Writers take
+an exclusive file lock and bump a generation file; readers copy under a shared lock,
+so they never see a write half-done.
+"""
 
 from __future__ import annotations
 
+import fcntl
+import logging
 import os
 import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import pyoxigraph
 
 from graph.config import Settings
-from graph.store import GraphStore, current_store_path, open_store
+from graph.errors import StoreUnavailable
+from graph.store import EmbeddedStore, GraphStore, current_store_path, open_store
+
+LOG = logging.getLogger("govgraph.store")
+GENERATION_FILE = "update-generation"
+LOCK_FILE = "update.lock"
+Generation = tuple
+
+
+def store_generation(data_dir: Path) -> Generation:
+    """What identifies the content of the served store: the build swapped in and the updates since."""
+    try:
+        target = os.readlink(current_store_path(data_dir))
+    except OSError:
+        target = None
+    try:
+        stamp = os.stat(Path(data_dir) / GENERATION_FILE)
+        updates = (stamp.st_ino, stamp.st_mtime_ns)
+    except OSError:
+        updates = None
+    return target, updates
+
+
+@contextmanager
+def store_lock(data_dir: Path, exclusive: bool) -> Iterator[None]:
+    """Writers hold the lock exclusively; readers copying the store share it."""
+    try:
+        handle = open(Path(data_dir) / LOCK_FILE, "a")
+    except OSError as error:
+        if exclusive:
+            raise StoreUnavailable(f"updates need a writable data directory: {error}") from None
+        yield  # a data dir we cannot write to has no writer to wait for either
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def bump_generation(data_dir: Path) -> None:
+    """Tell every server process that the store on disk changed."""
+    # A new inode each time, so that readers comparing (inode, mtime) never miss an update.
+    path = Path(data_dir) / GENERATION_FILE
+    temporary = path.with_name(f"{GENERATION_FILE}.{os.getpid()}.{threading.get_ident()}.tmp")
+    temporary.write_text(str(time.time_ns()))
+    os.replace(temporary, path)
 
 
 class StoreProvider:
-    """One shared store per process; reopened when a new build has been swapped in.
+    """Hands out the store to serve: a store handed in, the remote store, or the in-memory copy.
 
     >>> from graph.store import EmbeddedStore
     >>> StoreProvider.fixed(EmbeddedStore.in_memory()).get().triple_count()
@@ -20,8 +82,8 @@ class StoreProvider:
     def __init__(self, settings: Settings, store: GraphStore | None = None):
         self.settings = settings
         self._store = store
-        self._opened_target: str | None = None
-        self._follow_builds = store is None and settings.backend == "embedded"
+        self._generation: Generation | None = None
+        self._follows_builds = store is None and settings.backend == "embedded"
         self._lock = threading.Lock()
 
     @classmethod
@@ -31,21 +93,32 @@ class StoreProvider:
 
     def get(self) -> GraphStore:
         """The store to use for this request."""
-        if self._follow_builds:
-            target = self._current_target()
-            if target != self._opened_target:
-                with self._lock:
-                    if target != self._opened_target:
-                        self._store = open_store(self.settings, read_only=True)
-                        self._opened_target = target
-        elif self._store is None:
-            self._store = open_store(self.settings)
-        assert self._store is not None
-        return self._store
+        return self.current()[0]
 
-    def _current_target(self) -> str | None:
-        link = current_store_path(self.settings.data_dir)
-        try:
-            return os.readlink(link)
-        except OSError:
-            return None
+    def current(self) -> tuple[GraphStore, Generation | None]:
+        """The store and the generation it reflects (None when it is not a copy of the built store)."""
+        if not self._follows_builds:
+            if self._store is None:
+                with self._lock:
+                    if self._store is None:
+                        self._store = open_store(self.settings)
+            return self._store, None
+        data_dir = self.settings.data_dir
+        if self._store is None or store_generation(data_dir) != self._generation:
+            with self._lock:
+                if self._store is None or store_generation(data_dir) != self._generation:
+                    self._store, self._generation = self._copy_to_memory()
+        return self._store, self._generation
+
+    def _copy_to_memory(self) -> tuple[EmbeddedStore, Generation]:
+        data_dir = self.settings.data_dir
+        started = time.monotonic()
+        with store_lock(data_dir, exclusive=False):
+            generation = store_generation(data_dir)
+            disk = EmbeddedStore.open(current_store_path(data_dir), read_only=True)
+            # A dump and a load, both in Rust, copy several times faster than iterating quads in Python.
+            dump = disk.engine.dump(format=pyoxigraph.RdfFormat.N_QUADS)
+        memory = pyoxigraph.Store()
+        memory.load(dump, format=pyoxigraph.RdfFormat.N_QUADS)
+        LOG.info("loaded %d quads into memory in %.2f s", len(memory), time.monotonic() - started)
+        return EmbeddedStore(memory, disk.path), generation

@@ -1,7 +1,7 @@
 """Evaluate SPARQL for the endpoint: in memory, in parallel threads, with a timeout that holds.
 
-Each server process keeps an in-memory copy of the built store (joins run several times
-faster there than on disk) and evaluates on a pool of threads (pyoxigraph releases the
+Each server process evaluates on the in-memory copy of the built store that
+`graph.provider` keeps for all blueprints, on a pool of threads (pyoxigraph releases the
 GIL). pyoxigraph cannot cancel a running query, so a query that outlives the timeout is
 answered with `QueryTimeout` (503) and the runner calls its `on_runaway` hook: under
 `govgraph serve` that retires the whole gunicorn worker process (it stops accepting,
@@ -9,9 +9,9 @@ finishes its other requests, then exits, which ends the runaway evaluation) whil
 other workers keep serving and gunicorn starts a fresh one.
 
 Updates are applied to the on-disk store (the durable copy) under an exclusive file lock
-and then bump a generation file; every process compares the generation before each job
-and reloads its in-memory copy when it changed (as it does when `govgraph build` swaps
-`current`).
+and then bump a generation file; the provider of every process compares the generation
+before each job and reloads its in-memory copy when it changed (as it does when
+`govgraph build` swaps `current`).
 
 >>> Job("query", "ASK {}").default_graphs
 ()
@@ -19,17 +19,11 @@ and reloads its in-memory copy when it changed (as it does when `govgraph build`
 
 from __future__ import annotations
 
-import fcntl
 import logging
-import os
-import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 import pyoxigraph
 
@@ -37,11 +31,10 @@ from graph import errors
 from graph.config import Settings
 from graph.formats import Format, rdf_format, results_format
 from graph.sparql_protocol import NotAcceptable
-from graph.store import EmbeddedStore, GraphStore, current_store_path, open_store
+from graph.provider import StoreProvider, bump_generation, store_lock
+from graph.store import EmbeddedStore, current_store_path
 
 LOG = logging.getLogger("govgraph.sparql")
-GENERATION_FILE = "update-generation"
-LOCK_FILE = "update.lock"
 
 
 @dataclass(frozen=True)
@@ -77,40 +70,6 @@ class QueryNotEvaluable(errors.GovgraphError):
     status = 400
 
 
-def store_generation(data_dir: Path) -> tuple:
-    """What identifies the content of the served store: the build swapped in and the updates since."""
-    try:
-        target = os.readlink(current_store_path(data_dir))
-    except OSError:
-        target = None
-    try:
-        stamp = os.stat(Path(data_dir) / GENERATION_FILE)
-        updates = (stamp.st_ino, stamp.st_mtime_ns)
-    except OSError:
-        updates = None
-    return target, updates
-
-
-@contextmanager
-def store_lock(data_dir: Path, exclusive: bool) -> Iterator[None]:
-    """Writers hold the lock exclusively; readers copying the store share it, so they never see a write half-done."""
-    Path(data_dir).mkdir(parents=True, exist_ok=True)
-    with open(Path(data_dir) / LOCK_FILE, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _bump_generation(data_dir: Path) -> None:
-    # A new inode each time, so that readers comparing (inode, mtime) never miss an update.
-    path = Path(data_dir) / GENERATION_FILE
-    temporary = path.with_name(f"{GENERATION_FILE}.{os.getpid()}.{threading.get_ident()}.tmp")
-    temporary.write_text(str(time.time_ns()))
-    os.replace(temporary, path)
-
-
 class _CappedBuffer:
     """A write target for pyoxigraph's serializers that stops at the result size cap."""
 
@@ -134,41 +93,12 @@ class _CappedBuffer:
 
 
 class ServingStore:
-    """The store one server process evaluates on: an in-memory copy of the built store, or the remote store."""
+    """Evaluates jobs on the process's served store (see `graph.provider`)."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, provider: StoreProvider):
         self.settings = settings
-        self._remote: GraphStore | None = open_store(settings) if settings.backend == "remote" else None
-        self._memory: pyoxigraph.Store | None = None
-        self._generation: tuple | None = None
-        self._reload_lock = threading.Lock()
+        self.provider = provider
         self._descriptions: dict[tuple, Outcome] = {}
-
-    def current(self) -> tuple[pyoxigraph.Store, tuple]:
-        """The in-memory copy, reloaded first if a build or an update changed the store on disk."""
-        data_dir = self.settings.data_dir
-        if self._memory is None or store_generation(data_dir) != self._generation:
-            with self._reload_lock:
-                if self._memory is None or store_generation(data_dir) != self._generation:
-                    self._reload()
-        assert self._memory is not None
-        return self._memory, self._generation  # type: ignore[return-value]
-
-    def _reload(self) -> None:
-        data_dir = self.settings.data_dir
-        started = time.monotonic()
-        with store_lock(data_dir, exclusive=False):
-            generation = store_generation(data_dir)
-            disk = EmbeddedStore.open(current_store_path(data_dir), read_only=True)
-            try:
-                # A dump and a load, both in Rust, copy several times faster than iterating quads in Python.
-                dump = disk.engine.dump(format=pyoxigraph.RdfFormat.N_QUADS)
-            finally:
-                disk.close()
-        memory = pyoxigraph.Store()
-        memory.load(dump, format=pyoxigraph.RdfFormat.N_QUADS)
-        self._memory, self._generation = memory, generation
-        LOG.info("loaded %d quads into memory in %.2f s", len(memory), time.monotonic() - started)
 
     def run(self, job: Job) -> Outcome:
         """Evaluate one job and serialize its result."""
@@ -187,9 +117,10 @@ class ServingStore:
         return Outcome(b"".join(buffer.parts), chosen.media_type)
 
     def _query(self, job: Job):
-        if self._remote is not None:
-            return self._remote.query(job.text, default_graph_uris=job.default_graphs, named_graph_uris=job.named_graphs)
-        memory, _ = self.current()
+        store = self.provider.get()
+        if not isinstance(store, EmbeddedStore):
+            return store.query(job.text, default_graph_uris=job.default_graphs, named_graph_uris=job.named_graphs)
+        memory = store.engine
         options: dict = {"base_iri": job.base_iri}
         if job.default_graphs or job.named_graphs:
             # The protocol's dataset replaces FROM/FROM NAMED; a dataset without default graphs has an empty one.
@@ -204,8 +135,8 @@ class ServingStore:
             raise QueryNotEvaluable(f"the query cannot be evaluated: {error}") from None
 
     def _update(self, job: Job) -> Outcome:
-        if self._remote is not None:
-            self._remote.update(job.text)
+        if self.settings.backend == "remote":
+            self.provider.get().update(job.text)
             return Outcome(b"", "text/plain")
         data_dir = self.settings.data_dir
         with store_lock(data_dir, exclusive=True):
@@ -221,17 +152,13 @@ class ServingStore:
                 raise QueryNotEvaluable(f"the update cannot be applied: {error}") from None
             finally:
                 del disk
-            _bump_generation(data_dir)
+            bump_generation(data_dir)
         return Outcome(b"", "text/plain")
 
     def _service_description(self, job: Job) -> Outcome:
         from graph.service_description import service_description
 
-        if self._remote is not None:
-            store, generation = self._remote, None
-        else:
-            memory, generation = self.current()
-            store = EmbeddedStore(memory)
+        store, generation = self.provider.current()
         key = (generation, job.base_iri, job.rdf_format)
         cached = self._descriptions.get(key)
         if cached is None:
@@ -259,9 +186,11 @@ def _chosen_format(job: Job, graph_result: bool) -> Format:
 class QueryRunner:
     """Runs jobs on a thread pool with a timeout; a runaway is reported to `on_runaway`."""
 
-    def __init__(self, settings: Settings, threads: int = 8, on_runaway: Callable[[], None] | None = None):
+    def __init__(
+        self, settings: Settings, provider: StoreProvider, threads: int = 8, on_runaway: Callable[[], None] | None = None
+    ):
         self.settings = settings
-        self.store = ServingStore(settings)
+        self.store = ServingStore(settings, provider)
         self.on_runaway = on_runaway
         self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="govgraph-eval")
 
@@ -269,7 +198,7 @@ class QueryRunner:
         """Load the in-memory copy now rather than on the first request (no store yet is not an error here)."""
         if self.settings.backend == "embedded":
             try:
-                self.store.current()
+                self.store.provider.current()
             except errors.GovgraphError as error:
                 LOG.warning("%s", error)
 

@@ -65,6 +65,19 @@ def test_update_is_applied_durably_and_logged(sparql, writable_server):
     assert "kept on disk" in writable_server.log.read_text()
 
 
+def test_an_update_shows_on_the_linked_data_pages_too(sparql, writable_server):
+    entity = "https://w3id.org/govgraph/id/organization/nach-update"
+    page = f"{writable_server.url}/id/organization/nach-update"
+    assert requests.get(page, headers={"Accept": "text/turtle"}, timeout=10).status_code == 404
+    update = (f'INSERT DATA {{ <{entity}> a <http://www.w3.org/ns/org#Organization> ; '
+              '<http://www.w3.org/2004/02/skos/core#prefLabel> "Nach dem Update"@de }')
+    assert requests.post(sparql, data={"update": update}, headers=AUTHORIZATION).status_code == 204
+    # Every worker's copy (the one all blueprints share) follows the update.
+    for _ in range(6):
+        response = requests.get(page, headers={"Accept": "text/turtle"}, timeout=10)
+        assert response.status_code == 200 and "Nach dem Update" in response.text
+
+
 def test_update_syntax_error_names_line_and_column(sparql):
     response = requests.post(sparql, data={"update": "INSERT DATA {\n  <urn:a> <urn:b> }"}, headers=AUTHORIZATION)
     assert response.status_code == 400
