@@ -47,7 +47,7 @@ output_option = click.option("--output", "-o", type=click.Path(dir_okay=False, a
 
 
 def _graph(obj: Context, projection: str, as_of: date | None, ego: str | None, radius: int) -> nx.Graph:
-    graph = project(read_network(open_store(obj.settings)), projection, as_of)
+    graph = project(read_network(open_store(obj.settings, in_memory=True)), projection, as_of)
     return ego_network(graph, ego, radius) if ego else graph
 
 
@@ -130,7 +130,7 @@ def analytics(obj: Context, metric: str, projection: str | None, as_of: date | N
         raise click.UsageError("changes compares two dates: give --from DATE and --to DATE (not --as-of)")
     if metric != "changes" and (before or after):
         raise click.UsageError(f"--from/--to are for changes; {metric} takes --as-of")
-    network = read_network(open_store(obj.settings))
+    network = read_network(open_store(obj.settings, in_memory=True))
     if metric == "changes":
         table = compare(network, projection or "organizations", before, after)  # type: ignore[arg-type]
     else:

@@ -14,6 +14,7 @@ import networkx as nx
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from graph.errors import GovgraphError
 from graph.palette import PROJECTION_TITLES, RELATION_STYLES, TYPE_COLOURS
 
 OTHER_COLOURS = matplotlib.colormaps["Set3"].colors
@@ -21,6 +22,14 @@ LABEL_WIDTH = 24
 LABEL_LIMIT = 70
 EDGE_LABEL_LIMIT = 60
 IMAGE_FORMATS = ("png", "svg")
+# Beyond this a drawing is neither readable nor quick (layout and one artist per edge): refuse it.
+MAX_DRAWN_NODES = 1500
+
+
+class DrawingTooLarge(GovgraphError):
+    """A projection too big to draw readably."""
+
+    status = 400
 
 
 def title(graph: nx.Graph) -> str:
@@ -45,6 +54,11 @@ def draw(graph: nx.Graph, image_format: str = "png") -> bytes:
     if image_format not in IMAGE_FORMATS:
         raise ValueError(f"unknown image format {image_format!r}; valid: {', '.join(IMAGE_FORMATS)}")
     count = graph.number_of_nodes()
+    if count > MAX_DRAWN_NODES:
+        raise DrawingTooLarge(
+            f"the projection has {count} nodes; a readable drawing holds at most {MAX_DRAWN_NODES}: "
+            "draw an ego network (ego, radius) or export GEXF/GraphML for Gephi or Cytoscape"
+        )
     scale = min(2.0, max(1.0, count / 30))
     figure = Figure(figsize=(13 * scale, 9 * scale), layout="constrained")
     axes = figure.add_subplot()

@@ -144,8 +144,10 @@ class EmbeddedStore(GraphStore):
 
     def copy_to_memory(self) -> "EmbeddedStore":
         """A copy of the whole dataset in memory: join-heavy queries run several times faster there."""
+        # A dump and a load, both in Rust, copy several times faster than iterating quads in Python.
+        dump = self._store.dump(format=pyoxigraph.RdfFormat.N_QUADS)
         copy = pyoxigraph.Store()
-        copy.bulk_extend(self._store)
+        copy.load(dump, format=pyoxigraph.RdfFormat.N_QUADS)
         return EmbeddedStore(copy, self.path)
 
     def close(self) -> None:
@@ -232,8 +234,9 @@ class RemoteStore(GraphStore):
         return response
 
 
-def open_store(settings: Settings, read_only: bool = True) -> GraphStore:
-    """The store the settings select: the last built embedded store, or the remote one."""
+def open_store(settings: Settings, read_only: bool = True, in_memory: bool = False) -> GraphStore:
+    """The store the settings select: the last built embedded store (optionally copied into memory,
+    for work that reads much of the graph), or the remote one."""
     if settings.backend == "remote":
         if not settings.remote_query_url:
             raise GovgraphError("GOVGRAPH_STORE=remote needs GOVGRAPH_REMOTE_QUERY_URL")
@@ -243,7 +246,8 @@ def open_store(settings: Settings, read_only: bool = True) -> GraphStore:
             settings.remote_store_url,
             timeout=settings.query_timeout,
         )
-    return EmbeddedStore.open(current_store_path(settings.data_dir), read_only=read_only)
+    store = EmbeddedStore.open(current_store_path(settings.data_dir), read_only=read_only)
+    return store.copy_to_memory() if in_memory else store
 
 
 def _rdf_format(media_type: str) -> pyoxigraph.RdfFormat:

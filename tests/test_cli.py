@@ -89,3 +89,22 @@ def test_validate_reports_valid(built):
     result = run(built, "validate")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("valid:")
+
+
+def test_every_console_command_resolves(tmp_path):
+    listing = subprocess.run([GOVGRAPH, "--help"], capture_output=True, text=True, timeout=60)
+    assert listing.returncode == 0
+    commands = [line.split()[0] for line in listing.stdout.split("Commands:")[1].splitlines() if line.strip()]
+    assert {"build", "validate", "query", "stats", "serve", "ask", "export", "analytics", "draw"} <= set(commands)
+    for command in commands:
+        result = subprocess.run([GOVGRAPH, command, "--help"], capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0 and "Usage: govgraph" in result.stdout, command
+
+
+def test_build_command_shows_progress_and_swaps_in_the_store(tmp_path):
+    env = {**os.environ, "GOVGRAPH_DATA_DIR": str(tmp_path)}
+    result = subprocess.run([GOVGRAPH, "build"], capture_output=True, text=True, env=env, timeout=600)
+    assert result.returncode == 0, result.stderr
+    for step in ("parsed the ontology", "imported 396 municipalities", "materialized", "validated", "wrote the store"):
+        assert step in result.stderr
+    assert result.stdout.startswith("built ") and (tmp_path / "current").is_symlink()

@@ -246,3 +246,14 @@ def test_cli_export_needs_a_known_format(built, tmp_path):
     result = CliRunner().invoke(cli, ["--data-dir", str(built.data_dir), "export", "-o", str(tmp_path / "graph.xlsx")])
     assert result.exit_code == 2
     assert "give --format" in result.output
+
+
+def test_a_graph_too_big_to_draw_is_refused_with_what_to_do_instead():
+    import networkx as nx
+
+    from graph.drawing import MAX_DRAWN_NODES, DrawingTooLarge, draw
+
+    big = nx.path_graph(MAX_DRAWN_NODES + 1)
+    with pytest.raises(DrawingTooLarge) as error:
+        draw(big, "png")
+    assert str(MAX_DRAWN_NODES + 1) in str(error.value) and "ego" in str(error.value)
