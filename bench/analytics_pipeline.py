@@ -131,18 +131,26 @@ def _capped(writer: Callable, graph: object, target: Path) -> Callable[[], str]:
     """Run a writer in a forked child with a time cap (pyplot-free drawing has no cancel)."""
 
     def write() -> str:
-        def child() -> None:
-            target.write_bytes(writer(graph))
+        context = multiprocessing.get_context("fork")
+        receiving, sending = context.Pipe(duplex=False)
 
-        process = multiprocessing.get_context("fork").Process(target=child, daemon=True)
+        def child() -> None:
+            try:
+                target.write_bytes(writer(graph))
+                sending.send("")
+            except Exception as failure:  # reported to the parent, which records the step as failed
+                sending.send(f"{type(failure).__name__}: {failure}")
+
+        process = context.Process(target=child, daemon=True)
         process.start()
         process.join(DRAWING_CAP_SECONDS)
         if process.is_alive():
             process.terminate()
             process.join()
             raise TimeoutError(f"not finished after {DRAWING_CAP_SECONDS:.0f} s; stopped")
-        if process.exitcode != 0:
-            raise RuntimeError(f"drawing failed with exit code {process.exitcode}")
+        failure = receiving.recv() if receiving.poll() else f"exit code {process.exitcode}"
+        if failure:
+            raise RuntimeError(failure)
         return f"{target.stat().st_size / 1e6:,.1f} MB"
 
     return write

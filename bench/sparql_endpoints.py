@@ -276,6 +276,7 @@ class Cell:
     p99_ms: float
     capped_by_time: bool
     first_error: str = ""
+    clients: int = CLIENTS
 
 
 @dataclass
@@ -288,11 +289,18 @@ class EndpointResults:
     datasets: dict[str, int] = field(default_factory=dict)
     load_averages: list[str] = field(default_factory=list)  # 1-minute load when each system started
 
-    def cell(self, dataset: str, system: str, query: str) -> Cell | None:
+    def cell(self, dataset: str, system: str, query: str, clients: int = CLIENTS) -> Cell | None:
         for cell in self.cells:
-            if (cell.dataset, cell.system, cell.query) == (dataset, system, query):
+            if (cell.dataset, cell.system, cell.query, cell.clients) == (dataset, system, query, clients):
                 return cell
         return None
+
+    def heavy_queries(self, dataset: str) -> list[str]:
+        """The mix's queries whose median on raw in-memory pyoxigraph (8 clients) is at least HEAVY_P50_MS."""
+        return [
+            query for query in MIX
+            if (cell := self.cell(dataset, "pyoxigraph", query)) is not None and cell.p50_ms >= HEAVY_P50_MS
+        ]
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(asdict(self), indent=1))
@@ -304,6 +312,7 @@ def benchmark_system(
     budget: Budget,
     results: EndpointResults,
     expected: dict[str, int],
+    sequential: Budget | None = None,
     queries: tuple[BenchQuery, ...] = QUERIES,
     log_dir: Path = RESULTS_DIR / "logs",
     progress: Callable[[str], None] = print,
@@ -336,13 +345,28 @@ def benchmark_system(
                 measured.first_error,
             )
             results.cells.append(cell)
-            progress(
-                f"  {dataset.name:>14} {system.name:>16} {query.name:>14}: {cell.throughput:9.1f} req/s  "
-                f"p50 {cell.p50_ms:9.1f} ms  p99 {cell.p99_ms:9.1f} ms  ({cell.requests} req, {cell.answers} answers"
-                f"{', ' + str(cell.errors) + ' errors' if cell.errors else ''})"
-            )
+            _report(cell, progress)
+        if sequential is not None:
+            # Latency without queueing: one client, heavy queries only (the 1.2× target is about these).
+            for query in (q for q in queries if q.name in results.heavy_queries(dataset.name)):
+                measured = run_cell(system.worker_factory(query, dataset.id_base), sequential.max_requests, sequential.max_seconds, clients=1)
+                cell = Cell(
+                    dataset.name, system.name, query.name, expected.get(query.name, 0), measured.requests, measured.errors,
+                    round(measured.seconds, 3), round(measured.throughput, 2), round(measured.p50_ms, 2), round(measured.p99_ms, 2),
+                    measured.capped_by_time, measured.first_error, clients=1,
+                )
+                results.cells.append(cell)
+                _report(cell, progress)
     finally:
         system.stop()
+
+
+def _report(cell: Cell, progress: Callable[[str], None]) -> None:
+    progress(
+        f"  {cell.dataset:>14} {cell.system:>16} {cell.query:>14} ({cell.clients} cl.): {cell.throughput:9.1f} req/s  "
+        f"p50 {cell.p50_ms:9.1f} ms  p99 {cell.p99_ms:9.1f} ms  ({cell.requests} req, {cell.answers} answers"
+        f"{', ' + str(cell.errors) + ' errors' if cell.errors else ''})"
+    )
 
 
 HEAVY_P50_MS = 10.0  # a query is "heavy" on a dataset when raw pyoxigraph's median exceeds this
@@ -365,7 +389,7 @@ def report_markdown(results: EndpointResults, datasets: list[BenchDataset], syst
         lines.append("| query | " + " | ".join(f"{name} req/s (p50 / p99 ms)" for name in present) + " | govgraph ÷ oxigraph (req/s) | govgraph ÷ rdflib-endpoint (req/s) | govgraph p50 ÷ pyoxigraph p50 |")
         lines.append("|---" * (len(present) + 4) + "|")
         for query in QUERIES:
-            cells = {name: results.cell(dataset.name, name, query.name) for name in present}
+            cells = {name: results.cell(dataset.name, name, query.name) for name in present}  # 8 clients
             if not any(cells.values()):
                 continue
             shown = []
@@ -386,6 +410,20 @@ def report_markdown(results: EndpointResults, datasets: list[BenchDataset], syst
                 + f" | {_ratio(govgraph and govgraph.throughput, rdflib and rdflib.throughput)}"
                 + f" | {_ratio(govgraph and govgraph.p50_ms, raw and raw.p50_ms)} |"
             )
+        lines.append("")
+    single = [cell for cell in results.cells if cell.clients == 1]
+    if single:
+        lines += [
+            "### Heavy queries, one client (latency without queueing)",
+            "",
+            "| dataset | query | pyoxigraph p50 ms | govgraph p50 ms | oxigraph p50 ms | govgraph p50 ÷ pyoxigraph p50 |",
+            "|---|---|---|---|---|---|",
+        ]
+        for dataset in datasets:
+            for query in results.heavy_queries(dataset.name):
+                raw, govgraph, oxigraph = (results.cell(dataset.name, name, query, clients=1) for name in ("pyoxigraph", "govgraph", "oxigraph"))
+                shown = [f"{cell.p50_ms:,.1f} (n={cell.requests})" if cell else "–" for cell in (raw, govgraph, oxigraph)]
+                lines.append(f"| {dataset.name} | {query} | " + " | ".join(shown) + f" | {_ratio(govgraph and govgraph.p50_ms, raw and raw.p50_ms)} |")
         lines.append("")
     if results.load_averages:
         lines += ["1-minute load average of the machine when each system started (2 cores; other work was running): "

@@ -47,7 +47,6 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 PROV = "http://www.w3.org/ns/prov#"
 FOAF = "http://xmlns.com/foaf/0.1/"
 DCTERMS = "http://purl.org/dc/terms/"
-SCHEMA = "http://schema.org/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 SYNTHETIC_GRAPH = "synthetic-networks"
@@ -408,7 +407,7 @@ class NetworkGenerator:
         # The Land with the most municipalities not yet in any network; in turn once all are members.
         waiting = max(len(queue) for queue in self._not_yet_members.values())
         lands = sorted(self.municipalities)
-        land = next(l for l in lands if len(self._not_yet_members[l]) == waiting) if waiting else lands[number % len(lands)]
+        land = next(key for key in lands if len(self._not_yet_members[key]) == waiting) if waiting else lands[number % len(lands)]
         pool = self.municipalities[land]
         land_name = LANDS.get(land, land)
         last_day = date(LAST_YEAR, 12, 31)

@@ -39,9 +39,9 @@ FOAF_PERSON = "http://xmlns.com/foaf/0.1/Person"
 
 # Any property of the relation whose value is a time:Interval gives its period.
 _PERIOD = """
-  OPTIONAL { ?relation ?during ?interval . ?interval time:hasBeginning
+  OPTIONAL { ?relation org:memberDuring|dcterms:temporal ?interval . ?interval time:hasBeginning
              / (time:inXSDDate|time:inXSDgYearMonth|time:inXSDgYear|time:inXSDDateTimeStamp) ?start }
-  OPTIONAL { ?relation ?during2 ?interval2 . ?interval2 time:hasEnd
+  OPTIONAL { ?relation org:memberDuring|dcterms:temporal ?interval2 . ?interval2 time:hasEnd
              / (time:inXSDDate|time:inXSDgYearMonth|time:inXSDgYear|time:inXSDDateTimeStamp) ?end }
 """
 _ROLE_AND_SOURCE = """

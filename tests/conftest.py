@@ -199,3 +199,21 @@ def writable_server(tmp_path_factory: pytest.TempPathFactory):
     )
     yield WritableServer(url, data_dir, log_dir / "serve.log")
     stop(process)
+
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's package; playwright never downloads a browser here
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One real headless Chromium for every browser test of the session."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

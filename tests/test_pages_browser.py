@@ -9,31 +9,18 @@ import threading
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from werkzeug.serving import make_server
 
 from api import create_app
 from conftest import free_port
 from graph.store import EmbeddedStore
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-output" / "screenshots"
 PAYLOAD_DATA = Path(__file__).parent / "data" / "script_payload.ttl"
 WORKING_GROUPS = {"AG Stadtumbau", "AG Baulandmanagement", "AG Soziale Stadt", "AG Innenstadt", "AG Historische Stadt- und Ortskerne"}
 SOURCE_URL = "https://mengede-intakt.de/2024/12/18/dortmund-uebernimmt-schluesselrolle-im-netzwerk-stadtentwicklung-nrw"
 COORDINATION_QUOTE = "Das Amt für Stadterneuerung koordiniert ab 1. Januar 2025 die Arbeit der AG Stadtumbau."
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def open_page(browser, server: str, locale: str = "de-DE"):

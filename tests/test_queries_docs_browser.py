@@ -5,28 +5,20 @@ from __future__ import annotations
 import json
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from queries import load_queries
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
 
 
 @pytest.fixture(scope="module")
-def page(live_server):
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1200, "height": 900})
-        opened = context.new_page()
-        outside: list[str] = []
-        opened.on("request", lambda request: None if request.url.startswith(live_server) else outside.append(request.url))
-        yield opened
-        browser.close()
-        assert outside == [], f"requests that left the server (a CDN?): {outside}"
+def page(live_server, browser):
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    opened = context.new_page()
+    outside: list[str] = []
+    opened.on("request", lambda request: None if request.url.startswith(live_server) else outside.append(request.url))
+    yield opened
+    context.close()
+    assert outside == [], f"requests that left the server (a CDN?): {outside}"
 
 
 def test_the_docs_page_lists_every_query_and_runs_one(page, live_server):

@@ -8,31 +8,24 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from api.sparql import QUERIES_DIR
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-output" / "screenshots"
 
 
 @pytest.fixture(scope="module")
-def editor(live_server):
+def editor(live_server, browser):
     """The editor page; yields the page and the lists of script errors and requests that left the server."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        errors: list[str] = []
-        outside: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("request", lambda request: None if request.url.startswith(live_server) else outside.append(request.url))
-        page.goto(live_server + "/sparql")
-        yield page, errors, outside
-        browser.close()
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    outside: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("request", lambda request: None if request.url.startswith(live_server) else outside.append(request.url))
+    page.goto(live_server + "/sparql")
+    yield page, errors, outside
+    page.close()
 
 
 def test_the_editor_shows_the_named_queries_as_tabs(editor):
