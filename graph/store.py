@@ -6,14 +6,13 @@ server, Fuseki, QLever or GraphDB. Both return pyoxigraph result objects, so
 callers serialize them the same way (see `graph.formats`).
 
 >>> store = EmbeddedStore.in_memory()
->>> store.load_graph(b'<http://e.org/s> <http://e.org/p> "o" .', "http://e.org/g")
+>>> store.load_graph(b'<http://e.org/s> <http://e.org/p> "o" .', None)
 >>> [str(row["o"]) for row in store.query("SELECT ?o { ?s ?p ?o }")]
 ['"o"']
 """
 
 from __future__ import annotations
 
-import re
 from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Mapping, Sequence, Union
@@ -23,6 +22,7 @@ import requests
 
 from graph.config import Settings
 from graph.errors import GovgraphError, QuerySyntaxError, StoreUnavailable
+from graph.sparql_protocol import tokenize
 
 Term = Union[pyoxigraph.NamedNode, pyoxigraph.BlankNode, pyoxigraph.Literal]
 QueryResult = Union[pyoxigraph.QuerySolutions, pyoxigraph.QueryBoolean, pyoxigraph.QueryTriples]
@@ -259,12 +259,6 @@ def _rdf_format(media_type: str) -> pyoxigraph.RdfFormat:
 
 # --- Binding values into query text for remote servers --------------------------------------
 
-_TOKEN = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*|[{}]|\w+',
-)
-
-
 def bind_values(sparql: str, substitutions: Mapping[str, Term]) -> str:
     """Bind variables by a VALUES block at the start of the query's WHERE group.
 
@@ -281,26 +275,20 @@ def bind_values(sparql: str, substitutions: Mapping[str, Term]) -> str:
 
 
 def _where_group_start(sparql: str) -> int:
-    """Offset of the `{` that opens the WHERE group (skips strings, IRIs, comments, templates)."""
+    """Offset of the `{` that opens the WHERE group (skips strings, IRIs, comments, CONSTRUCT templates)."""
     depth = 0
-    first_open: int | None = None
-    is_construct = False
-    after_where = False
-    for token in _TOKEN.finditer(sparql):
-        text = token.group()
-        upper = text.upper()
-        if depth == 0 and upper == "CONSTRUCT":
+    is_construct = after_where = False
+    for token in tokenize(sparql):
+        if depth == 0 and token.keyword == "CONSTRUCT":
             is_construct = True
-        elif depth == 0 and upper == "WHERE":
+        elif depth == 0 and token.keyword == "WHERE":
             after_where = True
-        elif text == "{":
+        elif token.kind == "punct" and token.text == "{":
             if depth == 0 and (after_where or not is_construct):
-                return token.start()
-            if depth == 0 and first_open is None:
-                first_open = token.start()
+                return token.start
             depth += 1
-        elif text == "}":
+        elif token.kind == "punct" and token.text == "}":
             depth -= 1
-            if depth == 0 and is_construct and first_open is not None:
+            if depth == 0 and is_construct:
                 after_where = True  # CONSTRUCT { template } { pattern } without WHERE
     raise QuerySyntaxError("SPARQL query syntax error: no WHERE group found to bind parameters into")
