@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup system-deps build serve test bench clean
+.PHONY: setup system-deps bench-deps build serve test bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +35,12 @@ serve: build
 test: setup system-deps
 	$(BIN)/pytest
 
-bench: setup
+# wrk for the benchmark's server-capacity part (skipped without it).
+bench-deps:
+	@command -v wrk >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -q && $$SUDO apt-get install -y -q wrk; }
+
+bench: setup bench-deps
 	$(BIN)/python -m bench.run
 
 clean:

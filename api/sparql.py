@@ -2,12 +2,14 @@
 
 Queries by GET, POST form or POST application/sparql-query; updates by POST form or
 application/sparql-update with `Authorization: Bearer $GOVGRAPH_UPDATE_TOKEN`. Results
-by content negotiation (Accept with q-values) or `format=`; evaluation happens in a pool
-of threads on an in-memory copy (`graph.query_runner`); a runaway query gets a 503.
+by content negotiation (Accept with q-values) or `format=`; evaluation happens on an
+in-memory copy in a pool of threads, or on the request thread for a query already seen to
+be fast (`graph.query_runner`); a runaway query gets a 503.
 """
 
 from __future__ import annotations
 
+import functools
 import hmac
 import logging
 import threading
@@ -17,14 +19,15 @@ from typing import Callable
 
 import yaml
 from flask import Blueprint, Flask, Response, current_app, g, render_template, request, send_from_directory, url_for
-from werkzeug.datastructures import MultiDict, WWWAuthenticate
+from werkzeug.datastructures import MIMEAccept, MultiDict, WWWAuthenticate
 from werkzeug.exceptions import BadRequest, Forbidden, NotFound, Unauthorized, UnsupportedMediaType
+from werkzeug.http import parse_accept_header
 
 from api.store_access import current_settings
 from graph.config import REPO_ROOT
 from graph.formats import RDF_FORMATS, RESULTS_FORMATS, Format, rdf_format, results_format
 from graph.query_runner import Job, QueryRunner
-from graph.sparql_protocol import GRAPH_FORMS, NotAcceptable, OutboundPolicy, query_form, tokenize, with_using_clauses
+from graph.sparql_protocol import GRAPH_FORMS, NotAcceptable, OutboundPolicy, checked_query_form, with_using_clauses
 
 bp = Blueprint("sparql", __name__)
 LOG = logging.getLogger("govgraph.sparql")
@@ -56,15 +59,30 @@ def install_query_runner(app: Flask, runner: QueryRunner) -> None:
     app.extensions["govgraph_query_runner"] = runner
 
 
-def _media_types(table: tuple[Format, ...]) -> list[tuple[str, str]]:
-    """(media type, format name) pairs, preferred first, including the aliases that are media types."""
-    pairs = [(output.media_type, output.name) for output in table]
-    pairs += [(alias, output.name) for output in table for alias in output.aliases if "/" in alias]
-    return pairs
+class FormatOffer:
+    """The formats one kind of result can take, chosen by werkzeug's Accept parser.
+
+    The choice depends on the Accept header alone, so it is remembered per header value
+    (clients send the same one request after request; parsing it is a large part of a cheap query).
+    """
+
+    def __init__(self, table: tuple[Format, ...]):
+        pairs = [(output.media_type, output.name) for output in table]
+        pairs += [(alias, output.name) for output in table for alias in output.aliases if "/" in alias]
+        self.media_types = [media_type for media_type, _ in pairs]
+        self.names = dict(pairs)
+        self.best = functools.lru_cache(maxsize=256)(self._best)
+
+    def _best(self, accept: str) -> str | None:
+        """The format name preferred by this Accept header value; the first offered when it is empty."""
+        if not accept:
+            return self.names[self.media_types[0]]
+        best = parse_accept_header(accept, MIMEAccept).best_match(self.media_types)
+        return self.names[best] if best else None
 
 
-RESULTS_MEDIA_TYPES = _media_types(RESULTS_FORMATS)
-RDF_MEDIA_TYPES = _media_types(RDF_FORMATS)
+RESULTS_OFFER = FormatOffer(RESULTS_FORMATS)
+RDF_OFFER = FormatOffer(RDF_FORMATS)
 
 
 _endpoint_urls: dict[tuple[str, str, str, str], str] = {}
@@ -82,16 +100,11 @@ def _endpoint_url() -> str:
     return url
 
 
-def _negotiate(pairs: list[tuple[str, str]]) -> str | None:
-    """The format name werkzeug's Accept parser prefers among `pairs`; the first when Accept is absent."""
-    if not request.headers.get("Accept"):
-        return pairs[0][1]
-    best = request.accept_mimetypes.best_match([media_type for media_type, _ in pairs])
-    return dict(pairs)[best] if best else None
+def _requested_formats(form: str | None) -> tuple[str | None, str | None]:
+    """(results format, RDF format) names: from `format=` when given, else from Accept.
 
-
-def _requested_formats() -> tuple[str | None, str | None]:
-    """(results format, RDF format) names: from `format=` when given, else from Accept."""
+    Only the table the query form needs is negotiated; both when the form is unknown.
+    """
     requested = request.values.get("format")
     if requested:
         chosen_results = _lookup(results_format, requested)
@@ -100,7 +113,10 @@ def _requested_formats() -> tuple[str | None, str | None]:
             valid = ", ".join(output.name for output in (*RESULTS_FORMATS, *RDF_FORMATS))
             raise BadRequest(f"unknown format {requested!r}; valid: {valid} (or one of their media types)")
         return chosen_results, chosen_rdf
-    return _negotiate(RESULTS_MEDIA_TYPES), _negotiate(RDF_MEDIA_TYPES)
+    accept = request.headers.get("Accept", "")
+    results_name = None if form in GRAPH_FORMS else RESULTS_OFFER.best(accept)
+    rdf_name = RDF_OFFER.best(accept) if form is None or form in GRAPH_FORMS else None
+    return results_name, rdf_name
 
 
 def _lookup(table_lookup: Callable[[str], Format], key: str) -> str | None:
@@ -168,17 +184,15 @@ def _query(text: str, parameters: MultiDict) -> Response:
     settings = current_settings()
     if parameters.getlist("using-graph-uri") or parameters.getlist("using-named-graph-uri"):
         raise BadRequest("using-graph-uri/using-named-graph-uri belong to updates; a query takes default-graph-uri/named-graph-uri")
-    tokens = tokenize(text)
-    form = query_form(tokens)
-    results_name, rdf_name = _requested_formats()
+    endpoint_url = _endpoint_url()
+    form = checked_query_form(text, OutboundPolicy(settings.service_allowlist, endpoint_url))
+    results_name, rdf_name = _requested_formats(form)
     if form is not None and (rdf_name if form in GRAPH_FORMS else results_name) is None:
-        offered = RDF_MEDIA_TYPES if form in GRAPH_FORMS else RESULTS_MEDIA_TYPES
+        offered = RDF_OFFER if form in GRAPH_FORMS else RESULTS_OFFER
         raise NotAcceptable(
             f"a {form} result cannot be given as {request.values.get('format') or request.headers.get('Accept')}; "
-            f"available: {', '.join(media_type for media_type, _ in offered)}"
+            f"available: {', '.join(offered.media_types)}"
         )
-    endpoint_url = _endpoint_url()
-    OutboundPolicy(settings.service_allowlist, endpoint_url).check(tokens)
     job = Job(
         "query",
         text,
@@ -236,13 +250,12 @@ def _describe_service() -> Response:
                              + ", ".join(output.name for output in RDF_FORMATS))
     else:
         # text/html last: `*/*` (curl) gets Turtle, a browser asking for text/html by name gets the editor.
-        best = request.accept_mimetypes.best_match([*(media_type for media_type, _ in RDF_MEDIA_TYPES), "text/html"])
+        best = request.accept_mimetypes.best_match([*RDF_OFFER.media_types, "text/html"])
         if request.headers.get("Accept") and best == "text/html":
             return _editor_page()
-        rdf_name = _negotiate(RDF_MEDIA_TYPES)
+        rdf_name = RDF_OFFER.best(request.headers.get("Accept", ""))
         if rdf_name is None:
-            raise NotAcceptable("the service description is available as text/html or "
-                                + ", ".join(media_type for media_type, _ in RDF_MEDIA_TYPES))
+            raise NotAcceptable("the service description is available as text/html or " + ", ".join(RDF_OFFER.media_types))
     outcome = query_runner().run(Job("service-description", base_iri=_endpoint_url(), rdf_format=rdf_name))
     response = Response(outcome.body, mimetype=outcome.media_type)
     response.vary.add("Accept")

@@ -92,6 +92,18 @@ def run_cell(make_worker: Callable[[], Callable[[], None]], max_requests: int, m
     return CellResult(issued, len(errors), seconds, tuple(latencies), capped, errors[0] if errors else "")
 
 
+def merge_cells(parts: list[CellResult]) -> CellResult:
+    """One cell from the rounds it was measured in: their requests, time and latencies together."""
+    return CellResult(
+        sum(part.requests for part in parts),
+        sum(part.errors for part in parts),
+        sum(part.seconds for part in parts),
+        tuple(latency for part in parts for latency in part.latencies_ms),
+        any(part.capped_by_time for part in parts),
+        next((part.first_error for part in parts if part.first_error), ""),
+    )
+
+
 def http_worker_factory(url: str, query: str, accept: str, timeout: float = 300.0) -> Callable[[], Callable[[], None]]:
     """Workers that POST the query (SPARQL 1.1 Protocol, form-encoded) and read the whole body."""
 

@@ -1,12 +1,15 @@
 """Benchmark 1 (issue 3): govgraph's SPARQL endpoint against its peers, same data, same load.
 
 Systems: raw pyoxigraph in this process (in memory: the limit; on disk: what a store
-file costs), `govgraph serve` (gunicorn), `oxigraph serve` (in memory, data POSTed to its
-Graph Store endpoint), and rdflib-endpoint (uvicorn). Every system answers the same query
-mix from the same N-Quads file, whose default graph is the union of its named graphs (as
-`govgraph build` writes it; rdflib-endpoint's union of all graphs is then the same set); one load client (bench.load: 8 threads, keep-alive
-sessions, bounded requests and a time cap per cell). Before timing, each system's answer
-size is checked against raw pyoxigraph's, so a fast wrong answer cannot win.
+file costs), `govgraph serve` (gunicorn), a bare WSGI app on pyoxigraph under the same
+gunicorn settings (`bench/bare_wsgi.py`: what gunicorn itself costs), `oxigraph serve` (in
+memory, data POSTed to its Graph Store endpoint), and rdflib-endpoint (uvicorn). Every
+system answers the same query mix from the same N-Quads file, whose default graph is the
+union of its named graphs (as `govgraph build` writes it; rdflib-endpoint's union of all
+graphs is then the same set); one load client (bench.load: 8 threads, keep-alive sessions,
+bounded requests and a time cap per cell), all systems running at once and taking turns.
+Before timing, each system's answer size is checked against raw pyoxigraph's, so a fast
+wrong answer cannot win.
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ import pyoxigraph
 import requests
 
 from bench import RESULTS_DIR
-from bench.load import CLIENTS, CellResult, http_worker_factory, run_cell
+from bench.load import CLIENTS, CellResult, http_worker_factory, merge_cells, run_cell
 from bench.processes import free_port, start_server, stop, venv_executable, wait_until_answering
+from graph.config import REPO_ROOT
 
 PREFIXES = """PREFIX gg: <https://w3id.org/govgraph/ontology#>
 PREFIX org: <http://www.w3.org/ns/org#>
@@ -132,10 +136,11 @@ class BenchDataset:
 
 @dataclass(frozen=True)
 class Budget:
-    """How much load one cell gets."""
+    """How much load one cell gets, split over rounds taken in turns with the other systems."""
 
     max_requests: int
     max_seconds: float
+    rounds: int = 3
 
 
 def count_answers(body: bytes, construct: bool) -> int:
@@ -227,6 +232,23 @@ class GovgraphServer(HttpSystem):
         wait_until_answering(self.url, self.process, log, seconds=300)
 
 
+class GunicornPyoxigraph(HttpSystem):
+    """`bench/bare_wsgi.py` under gunicorn with `govgraph serve`'s settings: gunicorn + pyoxigraph without govgraph's app."""
+
+    name = "gunicorn+pyoxigraph"
+
+    def start(self, dataset: BenchDataset, log_dir: Path) -> None:
+        port = free_port()
+        log = log_dir / f"gunicorn-pyoxigraph-{dataset.name}.log"
+        command = [
+            venv_executable("gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "8",
+            "--worker-class", "gthread", "--keep-alive", "5", "--chdir", str(REPO_ROOT), "bench.bare_wsgi:app",
+        ]
+        self.process = start_server(command, log, {**os.environ, "BENCH_NQUADS": str(dataset.nquads.resolve())})
+        self.url = f"http://127.0.0.1:{port}/sparql"
+        wait_until_answering(self.url, self.process, log, seconds=300)
+
+
 class OxigraphServer(HttpSystem):
     """`oxigraph serve` with an in-memory store, loaded over its Graph Store endpoint (the default graph holds the union)."""
 
@@ -306,59 +328,99 @@ class EndpointResults:
         path.write_text(json.dumps(asdict(self), indent=1))
 
 
-def benchmark_system(
-    system: System,
+def benchmark_dataset(
+    systems: list[System],
     dataset: BenchDataset,
-    budget: Budget,
+    budgets: dict[str, Budget],
     results: EndpointResults,
-    expected: dict[str, int],
     sequential: Budget | None = None,
     queries: tuple[BenchQuery, ...] = QUERIES,
     log_dir: Path = RESULTS_DIR / "logs",
     progress: Callable[[str], None] = print,
 ) -> None:
-    """Start one system on one dataset, check its answers, time every query, stop it."""
+    """Start every system on one dataset, check their answers, time each query on all of them in turns, stop them.
+
+    Each query's cells are measured in rounds (system A, B, C, A, B, C, ...) and merged, so that
+    a change in the machine's load during the run hits every system alike.
+    """
+    running: list[System] = []
+    for system in systems:
+        results.load_averages.append(f"{dataset.name}/{system.name}: {os.getloadavg()[0]:.1f}")
+        try:
+            system.start(dataset, log_dir)
+            running.append(system)
+        except Exception as error:
+            results.problems.append(f"{system.name} on {dataset.name}: did not start: {error}")
+            progress(results.problems[-1])
     try:
-        system.start(dataset, log_dir)
-    except Exception as error:
-        results.problems.append(f"{system.name} on {dataset.name}: did not start: {error}")
-        progress(results.problems[-1])
-        return
-    try:
+        expected: dict[str, int] = {}
         for query in queries:
-            try:
-                answers = system.answer_size(query, dataset.id_base)
-            except Exception as error:
-                results.problems.append(f"{system.name} on {dataset.name}, {query.name}: {error}")
-                progress(results.problems[-1])
-                continue
-            expected.setdefault(query.name, answers)
-            if answers != expected[query.name]:
-                results.problems.append(
-                    f"{system.name} on {dataset.name}, {query.name}: {answers} answers, raw pyoxigraph gave {expected[query.name]}"
-                )
-                progress(results.problems[-1])
-            measured: CellResult = run_cell(system.worker_factory(query, dataset.id_base), budget.max_requests, budget.max_seconds)
-            cell = Cell(
-                dataset.name, system.name, query.name, answers, measured.requests, measured.errors, round(measured.seconds, 3),
-                round(measured.throughput, 2), round(measured.p50_ms, 2), round(measured.p99_ms, 2), measured.capped_by_time,
-                measured.first_error,
-            )
-            results.cells.append(cell)
-            _report(cell, progress)
-        if sequential is not None:
-            # Latency without queueing: one client, heavy queries only (the 1.2× target is about these).
-            for query in (q for q in queries if q.name in results.heavy_queries(dataset.name)):
-                measured = run_cell(system.worker_factory(query, dataset.id_base), sequential.max_requests, sequential.max_seconds, clients=1)
-                cell = Cell(
-                    dataset.name, system.name, query.name, expected.get(query.name, 0), measured.requests, measured.errors,
-                    round(measured.seconds, 3), round(measured.throughput, 2), round(measured.p50_ms, 2), round(measured.p99_ms, 2),
-                    measured.capped_by_time, measured.first_error, clients=1,
-                )
+            answers = {}
+            for system in running:
+                count = _answer_count(system, query, dataset, expected, results, progress)
+                if count is not None:
+                    answers[system.name] = count
+            answering = [system for system in running if system.name in answers]
+            for cell in _interleaved_cells(answering, query, dataset, budgets, answers, clients=CLIENTS):
                 results.cells.append(cell)
                 _report(cell, progress)
+        if sequential is not None:
+            # Latency without queueing: one client, heavy queries only (the 1.2× target is about these).
+            one_client = [system for system in running if system.name in ONE_CLIENT_SYSTEMS]
+            for query in (q for q in queries if q.name in results.heavy_queries(dataset.name)):
+                budgets_one = {system.name: sequential for system in one_client}
+                answers = {system.name: expected.get(query.name, 0) for system in one_client}
+                for cell in _interleaved_cells(one_client, query, dataset, budgets_one, answers, clients=1):
+                    results.cells.append(cell)
+                    _report(cell, progress)
     finally:
-        system.stop()
+        for system in running:
+            system.stop()
+
+
+def _answer_count(
+    system: System, query: BenchQuery, dataset: BenchDataset, expected: dict[str, int], results: EndpointResults,
+    progress: Callable[[str], None],
+) -> int | None:
+    """The system's answer count (None when it fails); one that differs from raw pyoxigraph's is recorded as a problem."""
+    try:
+        answers = system.answer_size(query, dataset.id_base)
+    except Exception as error:
+        results.problems.append(f"{system.name} on {dataset.name}, {query.name}: {error}")
+        progress(results.problems[-1])
+        return None
+    expected.setdefault(query.name, answers)
+    if answers != expected[query.name]:
+        results.problems.append(
+            f"{system.name} on {dataset.name}, {query.name}: {answers} answers, raw pyoxigraph gave {expected[query.name]}"
+        )
+        progress(results.problems[-1])
+    return answers
+
+
+def _interleaved_cells(
+    systems: list[System], query: BenchQuery, dataset: BenchDataset, budgets: dict[str, Budget], answers: dict[str, int],
+    clients: int,
+) -> list[Cell]:
+    """One cell per system, each measured in its budget's rounds, the systems taking turns."""
+    measured: dict[str, list[CellResult]] = {system.name: [] for system in systems}
+    for round_number in range(max((budgets[system.name].rounds for system in systems), default=0)):
+        for system in systems:
+            budget = budgets[system.name]
+            if round_number < budget.rounds:
+                measured[system.name].append(run_cell(
+                    system.worker_factory(query, dataset.id_base), -(-budget.max_requests // budget.rounds),
+                    budget.max_seconds / budget.rounds, clients=clients,
+                ))
+    cells = []
+    for system in systems:
+        merged = merge_cells(measured[system.name])
+        cells.append(Cell(
+            dataset.name, system.name, query.name, answers[system.name], merged.requests, merged.errors,
+            round(merged.seconds, 3), round(merged.throughput, 2), round(merged.p50_ms, 2), round(merged.p99_ms, 2),
+            merged.capped_by_time, merged.first_error, clients=clients,
+        ))
+    return cells
 
 
 def _report(cell: Cell, progress: Callable[[str], None]) -> None:
@@ -370,6 +432,7 @@ def _report(cell: Cell, progress: Callable[[str], None]) -> None:
 
 
 HEAVY_P50_MS = 10.0  # a query is "heavy" on a dataset when raw pyoxigraph's median exceeds this
+ONE_CLIENT_SYSTEMS = ("pyoxigraph", "govgraph", "gunicorn+pyoxigraph", "oxigraph")  # measured with one client too
 
 
 def _ratio(numerator: float | None, denominator: float | None) -> str:
@@ -386,8 +449,12 @@ def report_markdown(results: EndpointResults, datasets: list[BenchDataset], syst
         if not present:
             continue
         lines += [f"### {dataset.name} ({dataset.triples:,} triples)", ""]
-        lines.append("| query | " + " | ".join(f"{name} req/s (p50 / p99 ms)" for name in present) + " | govgraph ÷ oxigraph (req/s) | govgraph ÷ rdflib-endpoint (req/s) | govgraph p50 ÷ pyoxigraph p50 |")
-        lines.append("|---" * (len(present) + 4) + "|")
+        lines.append(
+            "| query | " + " | ".join(f"{name} req/s (p50 / p99 ms)" for name in present)
+            + " | govgraph ÷ oxigraph (req/s) | gunicorn+pyoxigraph ÷ oxigraph (req/s) | govgraph ÷ rdflib-endpoint (req/s)"
+            " | govgraph p50 ÷ pyoxigraph p50 |"
+        )
+        lines.append("|---" * (len(present) + 5) + "|")
         for query in QUERIES:
             cells = {name: results.cell(dataset.name, name, query.name) for name in present}  # 8 clients
             if not any(cells.values()):
@@ -400,13 +467,14 @@ def report_markdown(results: EndpointResults, datasets: list[BenchDataset], syst
                 else:
                     errors = f", {cell.errors} errors" if cell.errors else ""
                     shown.append(f"{cell.throughput:,.1f} ({cell.p50_ms:,.1f} / {cell.p99_ms:,.1f}; n={cell.requests}{errors})")
-            govgraph, oxigraph = cells.get("govgraph"), cells.get("oxigraph")
+            govgraph, oxigraph, bare = cells.get("govgraph"), cells.get("oxigraph"), cells.get("gunicorn+pyoxigraph")
             rdflib, raw = cells.get("rdflib-endpoint"), cells.get("pyoxigraph")
             heavy = raw is not None and raw.p50_ms >= HEAVY_P50_MS
             name = f"{query.name}{' (heavy)' if heavy else ''}"
             lines.append(
                 f"| {name} | " + " | ".join(shown)
                 + f" | {_ratio(govgraph and govgraph.throughput, oxigraph and oxigraph.throughput)}"
+                + f" | {_ratio(bare and bare.throughput, oxigraph and oxigraph.throughput)}"
                 + f" | {_ratio(govgraph and govgraph.throughput, rdflib and rdflib.throughput)}"
                 + f" | {_ratio(govgraph and govgraph.p50_ms, raw and raw.p50_ms)} |"
             )
@@ -416,17 +484,20 @@ def report_markdown(results: EndpointResults, datasets: list[BenchDataset], syst
         lines += [
             "### Heavy queries, one client (latency without queueing)",
             "",
-            "| dataset | query | pyoxigraph p50 ms | govgraph p50 ms | oxigraph p50 ms | govgraph p50 ÷ pyoxigraph p50 |",
-            "|---|---|---|---|---|---|",
+            "| dataset | query | pyoxigraph p50 ms | govgraph p50 ms | gunicorn+pyoxigraph p50 ms | oxigraph p50 ms"
+            " | govgraph p50 ÷ pyoxigraph p50 |",
+            "|---|---|---|---|---|---|---|",
         ]
         for dataset in datasets:
             for query in results.heavy_queries(dataset.name):
-                raw, govgraph, oxigraph = (results.cell(dataset.name, name, query, clients=1) for name in ("pyoxigraph", "govgraph", "oxigraph"))
-                shown = [f"{cell.p50_ms:,.1f} (n={cell.requests})" if cell else "–" for cell in (raw, govgraph, oxigraph)]
+                raw, govgraph, bare, oxigraph = (
+                    results.cell(dataset.name, name, query, clients=1) for name in ONE_CLIENT_SYSTEMS
+                )
+                shown = [f"{cell.p50_ms:,.1f} (n={cell.requests})" if cell else "–" for cell in (raw, govgraph, bare, oxigraph)]
                 lines.append(f"| {dataset.name} | {query} | " + " | ".join(shown) + f" | {_ratio(govgraph and govgraph.p50_ms, raw and raw.p50_ms)} |")
         lines.append("")
     if results.load_averages:
-        lines += ["1-minute load average of the machine when each system started (2 cores; other work was running): "
+        lines += ["1-minute load average of the machine when each system started (2 cores): "
                   + ", ".join(results.load_averages), ""]
     if results.problems:
         lines += ["Problems seen during the run:", ""] + [f"- {problem}" for problem in results.problems] + [""]

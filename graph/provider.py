@@ -20,7 +20,7 @@ from typing import Iterator
 
 from graph.config import Settings
 from graph.errors import StoreUnavailable
-from graph.store import EmbeddedStore, GraphStore, current_store_path, open_store
+from graph.store import CURRENT_LINK, EmbeddedStore, GraphStore, current_store_path, open_store
 
 LOG = logging.getLogger("govgraph.store")
 GENERATION_FILE = "update-generation"
@@ -28,14 +28,16 @@ LOCK_FILE = "update.lock"
 Generation = tuple
 
 
-def store_generation(data_dir: Path) -> Generation:
+def store_generation(data_dir: Path | str) -> Generation:
     """What identifies the content of the served store: the build swapped in and the updates since."""
+    # Plain os.path, not pathlib: this runs before every query and pathlib's parsing dominated it.
+    data_dir = os.fspath(data_dir)
     try:
-        target = os.readlink(current_store_path(data_dir))
+        target = os.readlink(os.path.join(data_dir, CURRENT_LINK))
     except OSError:
         target = None
     try:
-        stamp = os.stat(Path(data_dir) / GENERATION_FILE)
+        stamp = os.stat(os.path.join(data_dir, GENERATION_FILE))
         updates = (stamp.st_ino, stamp.st_mtime_ns)
     except OSError:
         updates = None

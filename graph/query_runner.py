@@ -13,13 +13,24 @@ and then bump a generation file; the provider of every process compares the gene
 before each job and reloads its in-memory copy when it changed (as it does when
 `govgraph build` swaps `current`).
 
+Handing a query to the pool costs a thread switch each way, which on a busy machine is
+more than a cheap query itself. So a query the runner has already seen finish within 1%
+of the timeout on the same store (same text, dataset and format) is evaluated on the
+request thread: evaluation on an unchanged in-memory store is deterministic, and such a
+query would have to run a hundred times slower to become a runaway. Everything else (a
+new query, an update, SERVICE calls, the remote backend) takes the pool.
+
 >>> Job("query", "ASK {}").default_graphs
 ()
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import threading
+import time
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -35,6 +46,8 @@ from graph.provider import StoreProvider, bump_generation, store_lock
 from graph.store import EmbeddedStore, current_store_path
 
 LOG = logging.getLogger("govgraph.sparql")
+FAST_FRACTION = 0.01  # of the timeout: a query known to finish within it may skip the pool
+KNOWN_FAST_LIMIT = 10_000  # remembered query fingerprints per process (16 bytes each)
 
 
 @dataclass(frozen=True)
@@ -184,7 +197,7 @@ def _chosen_format(job: Job, graph_result: bool) -> Format:
 
 
 class QueryRunner:
-    """Runs jobs on a thread pool with a timeout; a runaway is reported to `on_runaway`."""
+    """Runs jobs on a thread pool with a timeout (a runaway is reported to `on_runaway`), known-fast queries directly."""
 
     def __init__(
         self, settings: Settings, provider: StoreProvider, threads: int = 8, on_runaway: Callable[[], None] | None = None
@@ -193,6 +206,8 @@ class QueryRunner:
         self.store = ServingStore(settings, provider)
         self.on_runaway = on_runaway
         self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="govgraph-eval")
+        self._known_fast: OrderedDict[bytes, None] = OrderedDict()
+        self._known_fast_lock = threading.Lock()
 
     def warm_up(self) -> None:
         """Load the in-memory copy now rather than on the first request (no store yet is not an error here)."""
@@ -204,6 +219,44 @@ class QueryRunner:
 
     def run(self, job: Job) -> Outcome:
         """Evaluate a job; QueryTimeout (503) when it takes longer than GOVGRAPH_QUERY_TIMEOUT."""
+        fingerprint = self._fingerprint(job)
+        if fingerprint is not None and self._is_known_fast(fingerprint):
+            return self.store.run(job)
+        started = time.monotonic()
+        outcome = self._run_in_pool(job)
+        if fingerprint is not None and time.monotonic() - started < self.settings.query_timeout * FAST_FRACTION:
+            self._remember_fast(fingerprint)
+        return outcome
+
+    def known_fast(self, job: Job) -> bool:
+        """Whether this job would now be evaluated on the calling thread, without the pool."""
+        fingerprint = self._fingerprint(job)
+        return fingerprint is not None and self._is_known_fast(fingerprint)
+
+    def _fingerprint(self, job: Job) -> bytes | None:
+        """What identifies a query's cost: the job and the store generation; None when it must always take the pool."""
+        # SERVICE waits on another server (no bound from earlier runs); a remote store has its own HTTP timeout.
+        if job.kind != "query" or self.settings.backend != "embedded" or "SERVICE" in job.text.upper():
+            return None
+        _, generation = self.store.provider.current()
+        if generation is None:  # a store handed in from outside may change without notice
+            return None
+        return hashlib.blake2b(repr((generation, job)).encode(), digest_size=16).digest()
+
+    def _is_known_fast(self, fingerprint: bytes) -> bool:
+        with self._known_fast_lock:
+            if fingerprint not in self._known_fast:
+                return False
+            self._known_fast.move_to_end(fingerprint)
+            return True
+
+    def _remember_fast(self, fingerprint: bytes) -> None:
+        with self._known_fast_lock:
+            self._known_fast[fingerprint] = None
+            while len(self._known_fast) > KNOWN_FAST_LIMIT:
+                self._known_fast.popitem(last=False)
+
+    def _run_in_pool(self, job: Job) -> Outcome:
         limit = self.settings.query_timeout
         future = self._executor.submit(self.store.run, job)
         try:

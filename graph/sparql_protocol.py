@@ -18,6 +18,7 @@ graph.errors.QueryRefused: SERVICE <http://127.0.0.1:8080/sparql> is refused: th
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Sequence
@@ -134,6 +135,29 @@ class OutboundPolicy:
                         f"{keyword} {shown} is refused: this endpoint {action} "
                         "(the operator may allow-list target URLs in GOVGRAPH_SERVICE_ALLOWLIST)"
                     )
+
+
+MEMO_MAX_CHARS = 20_000  # longer texts are analysed afresh each time, which keeps the memo small
+
+
+def checked_query_form(text: str, policy: OutboundPolicy) -> str | None:
+    """The query form of `text`, after `policy` has checked its SERVICE calls (raises QueryRefused).
+
+    Remembered for recent texts: clients repeat their queries, and lexing a query costs more
+    than evaluating a cheap one.
+    """
+    if len(text) > MEMO_MAX_CHARS:
+        return _checked_query_form(text, policy)
+    return _remembered_query_form(text, policy)
+
+
+def _checked_query_form(text: str, policy: OutboundPolicy) -> str | None:
+    tokens = tokenize(text)
+    policy.check(tokens)
+    return query_form(tokens)
+
+
+_remembered_query_form = functools.lru_cache(maxsize=512)(_checked_query_form)
 
 
 def _resolve(token: Token | None, prefixes: dict[str, str], base: str) -> str | None:

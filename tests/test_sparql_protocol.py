@@ -6,7 +6,14 @@ import pyoxigraph
 import pytest
 
 from graph.errors import QueryRefused
-from graph.sparql_protocol import DatasetConflict, OutboundPolicy, query_form, tokenize, with_using_clauses
+from graph.sparql_protocol import (
+    DatasetConflict,
+    OutboundPolicy,
+    checked_query_form,
+    query_form,
+    tokenize,
+    with_using_clauses,
+)
 
 
 @pytest.mark.parametrize(
@@ -70,6 +77,18 @@ def test_the_allowlist_admits_exact_urls_and_prefixes():
 
 def test_text_that_only_mentions_service_is_not_refused():
     OutboundPolicy().check('PREFIX service: <http://e/> SELECT ?service { ?service service:x "SERVICE <http://a/>" }')
+
+
+def test_a_remembered_query_form_never_remembers_a_refusal_away():
+    text = "SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    for _ in range(2):  # the second time comes from the memo, if anything does
+        with pytest.raises(QueryRefused):
+            checked_query_form(text, OutboundPolicy())
+    assert checked_query_form(text, OutboundPolicy(("http://127.0.0.1:9/*",))) == "SELECT"  # the policy is part of the key
+    with pytest.raises(QueryRefused):
+        checked_query_form(text, OutboundPolicy())
+    long_text = "ASK {}" + " " * 30_000  # too long to remember, analysed afresh
+    assert checked_query_form(long_text, OutboundPolicy()) == "ASK"
 
 
 def test_using_clauses_go_before_where():
