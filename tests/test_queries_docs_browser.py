@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from graph.named_queries import today_in_nrw
 from queries import load_queries
 
 
@@ -40,3 +41,12 @@ def test_the_docs_page_lists_every_query_and_runs_one(page, live_server):
     page.wait_for_load_state()
     after = json.loads(page.locator("body").inner_text())
     assert {row["personLabel"] for row in after["rows"]} == {"Sebastian Kröger"}
+
+    page.go_back()
+    form = page.locator("section#who-coordinates form")
+    form.locator("input[name=asOf]").fill("")  # cleared: the optional date is not sent, the API takes today
+    form.locator("button").click()
+    page.wait_for_load_state()
+    assert "asOf=" not in page.url
+    today = json.loads(page.locator("body").inner_text())
+    assert today["asOf"] == today_in_nrw().isoformat()
