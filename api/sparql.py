@@ -63,7 +63,7 @@ class FormatOffer:
     """The formats one kind of result can take, chosen by werkzeug's Accept parser.
 
     The choice depends on the Accept header alone, so it is remembered per header value
-    (clients send the same one request after request; parsing it is a large part of a cheap query).
+    (a client sends the same one with every request; parsing it is a large part of a cheap query).
     """
 
     def __init__(self, table: tuple[Format, ...]):
