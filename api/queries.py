@@ -14,10 +14,10 @@ from flask import Blueprint, Response, jsonify, render_template, request, url_fo
 
 from api.errors import error_response
 from api.openapi import GRAPH_FORMATS, TABLE_FORMATS, openapi_document, output_formats
-from api.store_access import current_settings, current_store
+from api.store_access import current_settings, current_store, query_runner
 from graph.formats import rdf_format, results_format, serialize
 from graph.named_queries import (
-    NamedAnswer,
+    BoundArguments,
     ParameterError,
     answer_records,
     bind_arguments,
@@ -26,6 +26,7 @@ from graph.named_queries import (
     query_shape,
     run_bound_query,
 )
+from graph.store import GraphStore
 from graph.table import term_text
 from queries import PAGE_PARAMETER, NamedQuery, load_queries
 
@@ -89,10 +90,12 @@ def run_query(name: str) -> Response:
     if chosen is None:
         offered = ", ".join(formats.values())
         return error_response(406, f"query {query.name!r} answers in {offered}; none of them is acceptable to the client")
-    answer = run_bound_query(current_store(), query, bound)
-    body, media_type = _body(answer, chosen)
+    store = current_store()
+    # Evaluated to the end in the query runner's pool, so that GOVGRAPH_QUERY_TIMEOUT holds here too.
+    has_next_page, content = query_runner().call(lambda: _evaluated(store, query, bound, chosen), query.sparql)
+    body, media_type = _body(query, bound, has_next_page, chosen, content)
     response = Response(body, mimetype=media_type)
-    links = _page_links(answer)
+    links = _page_links(bound, has_next_page)
     if links:
         response.headers["Link"] = ", ".join(f'<{url}>; rel="{relation}"' for relation, url in links.items())
     response.headers["Vary"] = "Accept"
@@ -148,29 +151,45 @@ def _chosen_format(formats: Mapping[str, str], extension: str | None) -> str | N
     return next(name for name, media_type in formats.items() if media_type == best)
 
 
-def _body(answer: NamedAnswer, chosen: str) -> tuple[bytes | str, str]:
+Records = tuple[list[str], list[dict[str, object]]]  # columns, rows
+
+
+def _evaluated(store: GraphStore, query: NamedQuery, bound: BoundArguments, chosen: str) -> tuple[bool, bytes | Records]:
+    """Whether a next page exists, and the answer serialized or as JSON records (reading them evaluates it to the end).
+
+    Only plain data leaves this function: pyoxigraph's results must be dropped on the thread that made them.
+    """
+    answer = run_bound_query(store, query, bound)
     if chosen in GRAPH_FORMATS:
-        return serialize(answer.result, rdf_format(_ENGINE_FORMAT[chosen])), GRAPH_FORMATS[chosen]
+        return answer.has_next_page, serialize(answer.result, rdf_format(_ENGINE_FORMAT[chosen]))
     if chosen != "json":
-        return serialize(answer.result, results_format(_ENGINE_FORMAT[chosen])), TABLE_FORMATS[chosen]
-    bound = answer.arguments
-    columns, rows = answer_records(answer.result)
+        return answer.has_next_page, serialize(answer.result, results_format(_ENGINE_FORMAT[chosen]))
+    return answer.has_next_page, answer_records(answer.result)
+
+
+def _body(
+    query: NamedQuery, bound: BoundArguments, has_next_page: bool, chosen: str, content: bytes | Records
+) -> tuple[bytes | str, str]:
+    if chosen in GRAPH_FORMATS:
+        return content, GRAPH_FORMATS[chosen]
+    if chosen != "json":
+        return content, TABLE_FORMATS[chosen]
+    columns, rows = content
     document: dict = {
         "ok": True,
-        "query": answer.query.name,
+        "query": query.name,
         "asOf": bound.as_of.isoformat() if bound.as_of else None,
         "parameters": {name: term_text(term) for name, term in bound.terms.items()},
         "columns": columns,
         "rows": rows,
     }
     if bound.page_size is not None:
-        links = _page_links(answer)
+        links = _page_links(bound, has_next_page)
         document.update(page=bound.page, pageSize=bound.page_size, next=links.get("next"), previous=links.get("prev"))
     return jsonify(document).get_data(), "application/json"
 
 
-def _page_links(answer: NamedAnswer) -> dict[str, str]:
-    bound = answer.arguments
+def _page_links(bound: BoundArguments, has_next_page: bool) -> dict[str, str]:
     if bound.page_size is None:
         return {}
 
@@ -181,6 +200,6 @@ def _page_links(answer: NamedAnswer) -> dict[str, str]:
     links = {"first": page_url(1)}
     if bound.page > 1:
         links["prev"] = page_url(bound.page - 1)
-    if answer.has_next_page:
+    if has_next_page:
         links["next"] = page_url(bound.page + 1)
     return links

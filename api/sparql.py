@@ -12,21 +12,20 @@ from __future__ import annotations
 import functools
 import hmac
 import logging
-import threading
 import time
 from pathlib import Path
 from typing import Callable
 
 import yaml
-from flask import Blueprint, Flask, Response, current_app, g, render_template, request, send_from_directory, url_for
+from flask import Blueprint, Response, g, render_template, request, send_from_directory, url_for
 from werkzeug.datastructures import MIMEAccept, MultiDict, WWWAuthenticate
 from werkzeug.exceptions import BadRequest, Forbidden, NotFound, Unauthorized, UnsupportedMediaType
 from werkzeug.http import parse_accept_header
 
-from api.store_access import current_settings
+from api.store_access import current_settings, query_runner
 from graph.config import REPO_ROOT
 from graph.formats import RDF_FORMATS, RESULTS_FORMATS, Format, rdf_format, results_format
-from graph.query_runner import Job, QueryRunner
+from graph.query_runner import Job
 from graph.sparql_protocol import GRAPH_FORMS, NotAcceptable, OutboundPolicy, checked_query_form, with_using_clauses
 
 bp = Blueprint("sparql", __name__)
@@ -38,27 +37,6 @@ QUERY_BODY = "application/sparql-query"
 UPDATE_BODY = "application/sparql-update"
 # `format=json` on a CONSTRUCT means JSON-LD to clients such as SPARQLWrapper.
 RDF_FORMAT_PARAMETER_ALIASES = {"json": "jsonld", "application/json": "jsonld"}
-_runner_lock = threading.Lock()
-
-
-def query_runner() -> QueryRunner:
-    """This server process's query runner (in-memory copy and evaluation threads), made on first use."""
-    runner = current_app.extensions.get("govgraph_query_runner")
-    if runner is None:
-        with _runner_lock:
-            runner = current_app.extensions.get("govgraph_query_runner")
-            if runner is None:
-                runner = current_app.extensions["govgraph_query_runner"] = QueryRunner(
-                    current_settings(), current_app.extensions["govgraph_store"]
-                )
-    return runner
-
-
-def install_query_runner(app: Flask, runner: QueryRunner) -> None:
-    """Use this runner (e.g. one sized to the server's threads, with a runaway hook) instead of the default."""
-    app.extensions["govgraph_query_runner"] = runner
-
-
 class FormatOffer:
     """The formats one kind of result can take, chosen by werkzeug's Accept parser.
 

@@ -34,7 +34,7 @@ class GunicornServer(BaseApplication):
 
 def _prepare_worker(worker) -> None:  # a gunicorn ThreadWorker
     """Load the worker's in-memory copy before it takes requests, and let a runaway query retire it."""
-    from api.sparql import install_query_runner
+    from api.store_access import install_query_runner
     from graph.network_isolation import isolate_outbound_network
     from graph.query_runner import QueryRunner
 

@@ -34,7 +34,7 @@ from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, TypeVar
 
 import pyoxigraph
 
@@ -48,6 +48,7 @@ from graph.store import EmbeddedStore, current_store_path
 LOG = logging.getLogger("govgraph.sparql")
 FAST_FRACTION = 0.01  # of the timeout: a query known to finish within it may skip the pool
 KNOWN_FAST_LIMIT = 10_000  # remembered query fingerprints per process (16 bytes each)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -223,7 +224,7 @@ class QueryRunner:
         if fingerprint is not None and self._is_known_fast(fingerprint):
             return self.store.run(job)
         started = time.monotonic()
-        outcome = self._run_in_pool(job)
+        outcome = self._in_pool(lambda: self.store.run(job), "update" if job.kind == "update" else "query", job.text)
         if fingerprint is not None and time.monotonic() - started < self.settings.query_timeout * FAST_FRACTION:
             self._remember_fast(fingerprint)
         return outcome
@@ -256,14 +257,17 @@ class QueryRunner:
             while len(self._known_fast) > KNOWN_FAST_LIMIT:
                 self._known_fast.popitem(last=False)
 
-    def _run_in_pool(self, job: Job) -> Outcome:
+    def call(self, evaluate: Callable[[], T], text: str) -> T:
+        """Run `evaluate` (which evaluates the SPARQL `text` to the end) in the pool, under the same timeout."""
+        return self._in_pool(evaluate, "query", text)
+
+    def _in_pool(self, evaluate: Callable[[], T], what: str, text: str) -> T:
         limit = self.settings.query_timeout
-        future = self._executor.submit(self.store.run, job)
+        future = self._executor.submit(evaluate)
         try:
             return future.result(timeout=limit)
         except FutureTimeout:
-            what = "update" if job.kind == "update" else "query"
-            LOG.warning("a %s ran longer than %g s: %s", what, limit, job.text[:500])
+            LOG.warning("a %s ran longer than %g s: %s", what, limit, text[:500])
             # A remote query ends by itself (its HTTP request has the same timeout); a local one must be killed.
             if self.on_runaway is not None and self.settings.backend == "embedded":
                 self.on_runaway()

@@ -167,3 +167,13 @@ def test_example_links_of_the_headers_work(client):
     for name, query in load_queries().items():
         response = client.get(f"/api/queries/{name}?" + urlencode(example_arguments(query, ID)))
         assert response.status_code == 200, name
+
+
+@pytest.mark.parametrize("accept", ["application/json", "text/csv"])
+def test_a_named_query_that_outlives_the_timeout_is_a_503(built, accept):
+    from api import create_app
+
+    app = create_app(built.with_(query_timeout=1e-9))  # no evaluation finishes within a nanosecond
+    response = app.test_client().get(f"/api/queries/who-coordinates?unit={ID}organization/ag-stadtumbau", headers={"Accept": accept})
+    assert response.status_code == 503
+    assert "GOVGRAPH_QUERY_TIMEOUT" in response.get_data(as_text=True)
