@@ -5,6 +5,8 @@
 - `GET /api/analytics/<metric>?projection=P&asOf=YYYY-MM-DD` — a metric as a JSON or CSV
   table (Accept: text/csv or `format=csv`); `changes` compares `from` and `to` dates.
 - `GET /explore` — the interactive page (Cytoscape.js from the pinned npm package).
+
+Exports and analyses run in the query runner's pool under GOVGRAPH_QUERY_TIMEOUT, like queries.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from datetime import date
 from flask import Blueprint, Response, jsonify, render_template, request, send_from_directory
 from werkzeug.exceptions import BadRequest, NotFound
 
-from api.store_access import current_settings, current_store
-from graph.analytics import METRICS, PROJECTIONS, compare, ego_network, metric_table, project
+from api.store_access import current_settings, current_store, query_runner
+from graph.analytics import METRICS, PROJECTIONS, Table, compare, ego_network, metric_table, project
 from graph.config import REPO_ROOT
 from graph.export import FORMAT_NAMES, graph_format
 from graph.palette import PROJECTION_TITLES, RELATION_STYLES, TYPE_COLOURS
@@ -70,11 +72,15 @@ def graph_export(name: str) -> Response:
         raise NotFound(str(error)) from None
     as_of = _date_parameter("asOf")
     radius = _int_parameter("radius", 1, 1)
-    graph = project(read_network(current_store()), projection_name, as_of)
     ego = request.args.get("ego", "").strip()
-    if ego:
-        graph = ego_network(graph, ego, radius or 1)
-    response = Response(chosen.writer(graph), mimetype=chosen.media_type)
+    store = current_store()
+
+    def export() -> bytes | str:
+        graph = project(read_network(store), projection_name, as_of)
+        return chosen.writer(ego_network(graph, ego, radius or 1) if ego else graph)
+
+    body = query_runner().call(export, "analysis", request.full_path)
+    response = Response(body, mimetype=chosen.media_type)
     stamp = f"-{as_of.isoformat()}" if as_of else ""
     response.headers["Content-Disposition"] = f'inline; filename="govgraph-{projection_name}{stamp}.{chosen.name}"'
     return response
@@ -99,18 +105,20 @@ def analytics(metric: str) -> Response:
             raise BadRequest("changes compares two dates: give from and to, not asOf")
         projection_name = _projection_parameter("projection", "organizations")
         before, after = _date_parameter("from", required=True), _date_parameter("to", required=True)
-        table = compare(read_network(current_store()), projection_name, before, after)  # type: ignore[arg-type]
+        store = current_store()
+
+        def analyse() -> Table:
+            return compare(read_network(store), projection_name, before, after)  # type: ignore[arg-type]
     elif metric in METRICS:
-        table = metric_table(
-            read_network(current_store()),
-            metric,
-            _projection_parameter("projection", None),
-            _date_parameter("asOf"),
-            node=request.args.get("node", "").strip() or None,
-            samples=_int_parameter("samples", None, 1),
-        )
+        store, projection_name = current_store(), _projection_parameter("projection", None)
+        as_of, node = _date_parameter("asOf"), request.args.get("node", "").strip() or None
+        samples = _int_parameter("samples", None, 1)
+
+        def analyse() -> Table:
+            return metric_table(read_network(store), metric, projection_name, as_of, node=node, samples=samples)
     else:
         raise NotFound(f"unknown metric {metric!r}; valid: {', '.join(METRICS + ('changes',))}")
+    table = query_runner().call(analyse, "analysis", request.full_path)
     if table_format == "csv":
         response = Response(table.to_csv(), mimetype="text/csv")
     else:

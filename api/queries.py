@@ -92,7 +92,7 @@ def run_query(name: str) -> Response:
         return error_response(406, f"query {query.name!r} answers in {offered}; none of them is acceptable to the client")
     store = current_store()
     # Evaluated to the end in the query runner's pool, so that GOVGRAPH_QUERY_TIMEOUT holds here too.
-    has_next_page, content = query_runner().call(lambda: _evaluated(store, query, bound, chosen), query.sparql)
+    has_next_page, content = query_runner().call(lambda: _evaluated(store, query, bound, chosen), "query", query.sparql)
     body, media_type = _body(query, bound, has_next_page, chosen, content)
     response = Response(body, mimetype=media_type)
     links = _page_links(bound, has_next_page)

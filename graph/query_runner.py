@@ -257,17 +257,20 @@ class QueryRunner:
             while len(self._known_fast) > KNOWN_FAST_LIMIT:
                 self._known_fast.popitem(last=False)
 
-    def call(self, evaluate: Callable[[], T], text: str) -> T:
-        """Run `evaluate` (which evaluates the SPARQL `text` to the end) in the pool, under the same timeout."""
-        return self._in_pool(evaluate, "query", text)
+    def call(self, evaluate: Callable[[], T], what: str, description: str) -> T:
+        """Run `evaluate` (a query evaluated to the end, an analysis) in the pool, under the same timeout.
 
-    def _in_pool(self, evaluate: Callable[[], T], what: str, text: str) -> T:
+        `what` names it in the 503's message ("query", "analysis"); `description` goes to the log.
+        """
+        return self._in_pool(evaluate, what, description)
+
+    def _in_pool(self, evaluate: Callable[[], T], what: str, description: str) -> T:
         limit = self.settings.query_timeout
         future = self._executor.submit(evaluate)
         try:
             return future.result(timeout=limit)
         except FutureTimeout:
-            LOG.warning("a %s ran longer than %g s: %s", what, limit, text[:500])
+            LOG.warning("a %s ran longer than %g s: %s", what, limit, description[:500])
             # A remote query ends by itself (its HTTP request has the same timeout); a local one must be killed.
             if self.on_runaway is not None and self.settings.backend == "embedded":
                 self.on_runaway()

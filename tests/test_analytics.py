@@ -288,6 +288,17 @@ def test_api_changes_between_two_dates(client):
     assert {(row["change"], row["source"], row["target"]) for row in body["rows"]} >= {("added", KROEGER, BOARD)}
 
 
+@pytest.mark.parametrize("path", ["/api/analytics/degree", "/api/analytics/changes?from=2024-10-01&to=2025-03-01",
+                                  "/api/graph/organizations.graphml"])
+def test_api_analysis_that_outlives_the_timeout_is_a_503(built, path):
+    from api import create_app
+
+    app = create_app(built.with_(query_timeout=1e-9))  # no analysis finishes within a nanosecond
+    response = app.test_client().get(path, headers={"Accept": "application/json"})
+    assert response.status_code == 503
+    assert "the analysis ran longer than the limit" in response.get_json()["error"]
+
+
 @pytest.mark.parametrize(
     ("path", "status", "message"),
     [
