@@ -42,8 +42,8 @@ from graph import errors
 from graph.config import Settings
 from graph.formats import Format, rdf_format, results_format
 from graph.sparql_protocol import NotAcceptable
-from graph.provider import StoreProvider, bump_generation, store_lock
-from graph.store import EmbeddedStore, current_store_path
+from graph.provider import Generation, StoreProvider, bump_generation, store_lock
+from graph.store import EmbeddedStore, GraphStore, current_store_path
 
 LOG = logging.getLogger("govgraph.sparql")
 FAST_FRACTION = 0.01  # of the timeout: a query known to finish within it may skip the pool
@@ -114,13 +114,9 @@ class ServingStore:
         self.provider = provider
         self._descriptions: dict[tuple, Outcome] = {}
 
-    def run(self, job: Job) -> Outcome:
-        """Evaluate one job and serialize its result."""
-        if job.kind == "update":
-            return self._update(job)
-        if job.kind == "service-description":
-            return self._service_description(job)
-        result = self._query(job)
+    def query(self, job: Job, store: GraphStore) -> Outcome:
+        """Evaluate a query on `store` (the served store when the job was taken) and serialize its result."""
+        result = self._evaluate(job, store)
         graph_result = isinstance(result, pyoxigraph.QueryTriples)
         chosen = _chosen_format(job, graph_result)
         buffer = _CappedBuffer(self.settings.max_result_bytes)
@@ -130,8 +126,7 @@ class ServingStore:
             raise QueryNotEvaluable(f"the query cannot be evaluated: {error}") from None
         return Outcome(b"".join(buffer.parts), chosen.media_type)
 
-    def _query(self, job: Job):
-        store = self.provider.get()
+    def _evaluate(self, job: Job, store: GraphStore):
         if not isinstance(store, EmbeddedStore):
             return store.query(job.text, default_graph_uris=job.default_graphs, named_graph_uris=job.named_graphs)
         memory = store.engine
@@ -148,7 +143,8 @@ class ServingStore:
         except (ValueError, RuntimeError, TypeError) as error:
             raise QueryNotEvaluable(f"the query cannot be evaluated: {error}") from None
 
-    def _update(self, job: Job) -> Outcome:
+    def update(self, job: Job) -> Outcome:
+        """Apply an update to the durable store (or the remote one) and tell every process."""
         if self.settings.backend == "remote":
             self.provider.get().update(job.text)
             return Outcome(b"", "text/plain")
@@ -169,7 +165,8 @@ class ServingStore:
             bump_generation(data_dir)
         return Outcome(b"", "text/plain")
 
-    def _service_description(self, job: Job) -> Outcome:
+    def service_description(self, job: Job) -> Outcome:
+        """The service description, made once per store generation, endpoint URL and format."""
         from graph.service_description import service_description
 
         store, generation = self.provider.current()
@@ -220,26 +217,31 @@ class QueryRunner:
 
     def run(self, job: Job) -> Outcome:
         """Evaluate a job; QueryTimeout (503) when it takes longer than GOVGRAPH_QUERY_TIMEOUT."""
-        fingerprint = self._fingerprint(job)
+        if job.kind == "update":
+            return self._in_pool(lambda: self.store.update(job), "update", job.text)
+        if job.kind == "service-description":
+            return self._in_pool(lambda: self.store.service_description(job), "query", "the service description")
+        # One look at the served store: the fingerprint and the evaluation are then about the same copy.
+        store, generation = self.store.provider.current()
+        fingerprint = self._fingerprint(job, generation)
         if fingerprint is not None and self._is_known_fast(fingerprint):
-            return self.store.run(job)
+            return self.store.query(job, store)
         started = time.monotonic()
-        outcome = self._in_pool(lambda: self.store.run(job), "update" if job.kind == "update" else "query", job.text)
+        outcome = self._in_pool(lambda: self.store.query(job, store), "query", job.text)
         if fingerprint is not None and time.monotonic() - started < self.settings.query_timeout * FAST_FRACTION:
             self._remember_fast(fingerprint)
         return outcome
 
     def known_fast(self, job: Job) -> bool:
         """Whether this job would now be evaluated on the calling thread, without the pool."""
-        fingerprint = self._fingerprint(job)
+        fingerprint = self._fingerprint(job, self.store.provider.current()[1])
         return fingerprint is not None and self._is_known_fast(fingerprint)
 
-    def _fingerprint(self, job: Job) -> bytes | None:
+    def _fingerprint(self, job: Job, generation: Generation | None) -> bytes | None:
         """What identifies a query's cost: the job and the store generation; None when it must always take the pool."""
         # SERVICE waits on another server (no bound from earlier runs); a remote store has its own HTTP timeout.
         if job.kind != "query" or self.settings.backend != "embedded" or "SERVICE" in job.text.upper():
             return None
-        _, generation = self.store.provider.current()
         if generation is None:  # a store handed in from outside may change without notice
             return None
         return hashlib.blake2b(repr((generation, job)).encode(), digest_size=16).digest()
