@@ -7,9 +7,11 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import NamedTuple
+from typing import Iterator, NamedTuple
 
 import pytest
 import requests
@@ -134,6 +136,29 @@ def app(built: Settings):
 def client(app):
     """A Flask test client (for fast checks; end-to-end tests use the live server)."""
     return app.test_client()
+
+
+@contextmanager
+def app_on_small_store(settings: Settings, turtle: bytes, graph_iri: str) -> Iterator[str]:
+    """The app on a small in-memory store, served by werkzeug in a thread on 127.0.0.1; yields its URL.
+
+    The data goes into one named graph and into the default graph, as the build writes them.
+    """
+    from werkzeug.serving import make_server
+
+    from api import create_app
+
+    store = EmbeddedStore.in_memory()
+    for target in (graph_iri, None):
+        store.load_graph(turtle, target, "text/turtle")
+    server = make_server("127.0.0.1", free_port(), create_app(settings, store=store), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()
 
 
 def serve_govgraph(data_dir: Path, log_dir: Path, **environment: str):

@@ -11,7 +11,7 @@ import pytest
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, SKOS, XSD
 
-from conftest import BASE
+from conftest import BASE, app_on_small_store
 from graph.describe import describe
 
 ID = Namespace(BASE + "/id/")
@@ -247,24 +247,9 @@ OTHER_BASE_DATA = f"""
 @pytest.fixture(scope="module")
 def other_base_server(settings, tmp_path_factory):
     """The app with a base IRI unlike its own address, on a tiny store of that base (werkzeug, in a thread)."""
-    import threading
-
-    from werkzeug.serving import make_server
-
-    from api import create_app
-    from conftest import free_port
-    from graph.store import EmbeddedStore
-
-    store = EmbeddedStore.in_memory()
-    for graph_iri in (OTHER_BASE + "/graph/tiny", None):  # a named graph and the union default graph, as the build writes them
-        store.load_graph(OTHER_BASE_DATA, graph_iri, "text/turtle")
-    app = create_app(settings.with_(base_iri=OTHER_BASE, data_dir=tmp_path_factory.mktemp("other-base")), store=store)
-    server = make_server("127.0.0.1", free_port(), app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    other = settings.with_(base_iri=OTHER_BASE, data_dir=tmp_path_factory.mktemp("other-base"))
+    with app_on_small_store(other, OTHER_BASE_DATA, OTHER_BASE + "/graph/tiny") as url:
+        yield url
 
 
 def test_a_configured_base_is_mapped_to_the_servers_paths(other_base_server):

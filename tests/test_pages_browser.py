@@ -5,16 +5,12 @@ Screenshots of the home page and the AG Stadtumbau's page go to test-output/scre
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from werkzeug.serving import make_server
 
-from api import create_app
-from conftest import free_port
-from graph.store import EmbeddedStore
+from conftest import app_on_small_store
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-output" / "screenshots"
 PAYLOAD_DATA = Path(__file__).parent / "data" / "script_payload.ttl"
@@ -119,16 +115,9 @@ def test_pages_work_without_javascript(browser, live_server):
 @pytest.fixture(scope="module")
 def payload_server(built, tmp_path_factory):
     """The app on a small separate store whose labels carry script payloads (werkzeug, in a thread)."""
-    store = EmbeddedStore.in_memory()
-    for graph_iri in (built.graph_iri("script-payload"), None):  # a named graph and the union default graph, as the build writes them
-        store.load_graph(PAYLOAD_DATA.read_bytes(), graph_iri, "text/turtle")
-    app = create_app(built.with_(data_dir=tmp_path_factory.mktemp("payload-data")), store=store)
-    server = make_server("127.0.0.1", free_port(), app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    settings = built.with_(data_dir=tmp_path_factory.mktemp("payload-data"))
+    with app_on_small_store(settings, PAYLOAD_DATA.read_bytes(), built.graph_iri("script-payload")) as url:
+        yield url
 
 
 def test_a_script_payload_in_a_literal_is_shown_not_run(browser, payload_server):
