@@ -149,6 +149,15 @@ def _errors(*statuses: int) -> dict:
     }
 
 
+# gunicorn refuses a request line over 4,094 bytes before the app sees it, with its own HTML page.
+URL_TOO_LONG = {
+    "414": {
+        "description": "The URL is longer than the server accepts (answered by gunicorn, in HTML); use shorter values.",
+        "content": {"text/html": {"schema": {"type": "string"}}},
+    }
+}
+
+
 def _operation(query: NamedQuery, id_base: str, examples_base: str) -> dict:
     formats = output_formats(query)
     example_query = "&".join(f"{name}={value}" for name, value in example_arguments(query, id_base).items())
@@ -176,6 +185,7 @@ def _operation(query: NamedQuery, id_base: str, examples_base: str) -> dict:
             "responses": {
                 "200": {"description": "The answer.", "headers": headers if query.pagination else {}, "content": content},
                 **_errors(400, 406, 503),
+                **URL_TOO_LONG,
             },
         }
     }
