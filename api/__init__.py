@@ -10,8 +10,7 @@ from flask import Flask
 
 from api.errors import register_error_handlers
 from graph.config import Settings
-from graph.provider import StoreProvider
-from graph.store import GraphStore
+from graph.store import GraphStore, StoreProvider
 
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> Flask:

@@ -17,12 +17,23 @@ from flask import Blueprint, Response, jsonify, render_template, request, send_f
 from werkzeug.exceptions import BadRequest, NotFound
 
 from api.store_access import current_settings, current_store, query_runner
-from graph.analytics import METRICS, PROJECTIONS, Table, compare, ego_network, metric_table, project
+from graph.network import (
+    FORMAT_NAMES,
+    METRICS,
+    PROJECTION_TITLES,
+    PROJECTIONS,
+    RELATION_STYLES,
+    Table,
+    TYPE_COLOURS,
+    compare,
+    ego_network,
+    graph_format,
+    metric_table,
+    project,
+    read_network,
+)
 from graph.config import REPO_ROOT
-from graph.export import FORMAT_NAMES, graph_format
-from graph.palette import PROJECTION_TITLES, RELATION_STYLES, TYPE_COLOURS
-from graph.periods import parse_date
-from graph.relations import read_network
+from graph.time import parse_date
 
 bp = Blueprint("analytics", __name__)
 

@@ -10,7 +10,7 @@ from werkzeug.exceptions import NotFound
 from api.negotiation import OFFERS, conditional, negotiate, page_language
 from api.rendering import local_href, render
 from api.store_access import current_settings, current_store
-from graph.dataset_description import (
+from graph.describe import (
     DatasetSummary,
     dataset_description,
     dataset_iri,
@@ -19,7 +19,7 @@ from graph.dataset_description import (
     serialize_description,
     store_modified,
 )
-from graph.dumps import DUMPS, dump_path
+from graph.build import DUMPS, dump_path
 
 dataset = Blueprint("dataset", __name__)
 

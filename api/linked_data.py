@@ -14,10 +14,7 @@ from flask import Blueprint, Flask, Response
 from api.negotiation import OFFERS, Offer, conditional, negotiate, page_language
 from api.rendering import render
 from api.store_access import current_settings, current_store
-from graph.dataset_description import store_modified
-from graph.describe import describe, error_document
-from graph.entity_view import entity_view
-from graph.ontology_docs import named_graph_rdf, ontology_html
+from graph.describe import describe, entity_view, error_document, named_graph_rdf, ontology_html, store_modified
 
 linked_data = Blueprint("linked_data", __name__)
 

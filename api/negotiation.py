@@ -12,7 +12,7 @@ from datetime import datetime
 from flask import Response, request
 from werkzeug.exceptions import BadRequest, NotAcceptable
 
-from graph.formats import Format, rdf_format
+from graph.store import Format, rdf_format
 
 
 @dataclass(frozen=True)

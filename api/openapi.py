@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graph.named_queries import default_text, describe_type, example_arguments, example_text, query_shape
+from graph.describe import default_text, describe_type, example_arguments, example_text, query_shape
 from queries import PAGE_PARAMETER, PAGE_SIZE_PARAMETER, NamedQuery, QueryParameter
 
 # Output formats per query form: short name (also the URL extension) -> media type; the first is the default.

@@ -8,8 +8,8 @@ from werkzeug.exceptions import BadRequest
 from api.negotiation import conditional, page_language
 from api.rendering import render
 from api.store_access import current_settings, current_store
-from graph.dataset_description import store_modified
-from graph.overview import network_overviews, search
+from graph.describe import store_modified
+from graph.network import network_overviews, search
 
 pages = Blueprint("pages", __name__)
 

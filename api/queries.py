@@ -15,8 +15,8 @@ from flask import Blueprint, Response, jsonify, render_template, request, url_fo
 from api.errors import error_response
 from api.openapi import GRAPH_FORMATS, TABLE_FORMATS, openapi_document, output_formats
 from api.store_access import current_settings, current_store, query_runner
-from graph.formats import rdf_format, results_format, serialize
-from graph.named_queries import (
+from graph.store import GraphStore, rdf_format, results_format, serialize, term_text
+from graph.describe import (
     BoundArguments,
     ParameterError,
     answer_records,
@@ -26,8 +26,6 @@ from graph.named_queries import (
     query_shape,
     run_bound_query,
 )
-from graph.store import GraphStore
-from graph.table import term_text
 from queries import PAGE_PARAMETER, NamedQuery, load_queries
 
 blueprint = Blueprint("queries", __name__, template_folder="templates")

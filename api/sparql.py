@@ -4,7 +4,7 @@ Queries by GET, POST form or POST application/sparql-query; updates by POST form
 application/sparql-update with `Authorization: Bearer $GOVGRAPH_UPDATE_TOKEN`. Results
 by content negotiation (Accept with q-values) or `format=`; evaluation happens on an
 in-memory copy in a pool of threads, or on the request thread for a query already seen to
-be fast (`graph.query_runner`); a runaway query gets a 503.
+be fast (`graph.store.query_runner`); a runaway query gets a 503.
 """
 
 from __future__ import annotations
@@ -24,9 +24,19 @@ from werkzeug.http import parse_accept_header
 
 from api.store_access import current_settings, query_runner
 from graph.config import REPO_ROOT
-from graph.formats import RDF_FORMATS, RESULTS_FORMATS, Format, rdf_format, results_format
-from graph.query_runner import Job
-from graph.sparql_protocol import GRAPH_FORMS, NotAcceptable, OutboundPolicy, checked_query_form, with_using_clauses
+from graph.store import (
+    Format,
+    GRAPH_FORMS,
+    Job,
+    NotAcceptable,
+    OutboundPolicy,
+    RDF_FORMATS,
+    RESULTS_FORMATS,
+    checked_query_form,
+    rdf_format,
+    results_format,
+    with_using_clauses,
+)
 
 bp = Blueprint("sparql", __name__)
 LOG = logging.getLogger("govgraph.sparql")

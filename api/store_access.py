@@ -7,8 +7,8 @@ import threading
 from flask import Flask, current_app
 
 from graph.config import Settings
-from graph.query_runner import QueryRunner
-from graph.store import GraphStore
+from graph.describe import service_description
+from graph.store import GraphStore, QueryRunner
 
 _runner_lock = threading.Lock()
 
@@ -31,7 +31,7 @@ def query_runner() -> QueryRunner:
             runner = current_app.extensions.get("govgraph_query_runner")
             if runner is None:
                 runner = current_app.extensions["govgraph_query_runner"] = QueryRunner(
-                    current_settings(), current_app.extensions["govgraph_store"]
+                    current_settings(), current_app.extensions["govgraph_store"], describe_service=service_description
                 )
     return runner
 

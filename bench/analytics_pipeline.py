@@ -1,7 +1,7 @@
 """Benchmark 2 (issue 6): the analytics pipeline on the Germany-wide synthetic graph.
 
-One projection, timed step by step through the public functions of `graph.relations`,
-`graph.analytics` and `graph.export`: read the network from the store, project it,
+One projection, timed step by step through the public functions of `graph.network.relations`,
+`graph.network.analytics` and `graph.network.export`: read the network from the store, project it,
 PageRank, sampled betweenness, then every export format. Run on the store as
 `govgraph build` leaves it (on disk) and on an in-memory copy of it.
 """
@@ -15,9 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from graph.analytics import DEFAULT_BETWEENNESS_SAMPLES, betweenness, pagerank, project
-from graph.export import GRAPH_FORMATS
-from graph.relations import read_network
+from graph.network import DEFAULT_BETWEENNESS_SAMPLES, GRAPH_FORMATS, betweenness, pagerank, project, read_network
 from graph.store import EmbeddedStore, GraphStore, current_store_path
 
 PROJECTION = "organizations"

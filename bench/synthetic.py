@@ -33,7 +33,7 @@ from rdflib import Literal as RdflibLiteral
 from rdflib.namespace import OWL, RDF, RDFS
 
 from bench import RESULTS_DIR
-from graph import refdata
+from graph.build import refdata
 from graph.config import Settings
 from graph.store import EmbeddedStore, current_store_path
 from ontology import NAMESPACE, ONTOLOGY_FILE
@@ -261,7 +261,7 @@ def state_slug(land: str) -> str:
 
 
 def land_reference_triples(refdata_dir: Path, land: str, id_base: str, reference_year: str) -> tuple[refdata.Gazetteer, list[Triple]]:
-    """The Gemeindeverzeichnis facts of one Land, as `graph.refdata.gazetteer_graph` writes them.
+    """The Gemeindeverzeichnis facts of one Land, as `graph.build.refdata.gazetteer_graph` writes them.
 
     NRW's are in the built graph already. `gazetteer_graph` is written for NRW: its Land
     node is always `land-nrw`, so other Länder get their own node here; links to

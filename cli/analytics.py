@@ -10,10 +10,19 @@ from typing import TYPE_CHECKING
 
 import click
 
-from graph.analytics import METRICS, PROJECTIONS, Table, compare, ego_network, metric_table, project
-from graph.export import FORMAT_NAMES, export as export_graph
-from graph.periods import parse_date
-from graph.relations import read_network
+from graph.network import (
+    FORMAT_NAMES,
+    METRICS,
+    PROJECTIONS,
+    Table,
+    compare,
+    ego_network,
+    export as export_graph,
+    metric_table,
+    project,
+    read_network,
+)
+from graph.time import parse_date
 from graph.store import open_store
 
 if TYPE_CHECKING:

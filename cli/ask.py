@@ -7,10 +7,8 @@ import sys
 
 import click
 
-from graph.formats import rdf_format, results_format, serialize
-from graph.named_queries import ParameterError, answer_records, find_query, query_shape, run_named_query
-from graph.store import open_store
-from graph.table import text_table
+from graph.store import open_store, rdf_format, results_format, serialize, text_table
+from graph.describe import ParameterError, answer_records, find_query, query_shape, run_named_query
 from queries import load_queries
 
 ASK_FORMATS = ["table", "json", "csv", "turtle", "jsonld"]

@@ -10,9 +10,7 @@ import click
 
 from graph.config import Settings
 from graph.errors import GovgraphError
-from graph.formats import is_graph_result, rdf_format, results_format, serialize
-from graph.store import open_store
-from graph.table import text_table
+from graph.store import is_graph_result, open_store, rdf_format, results_format, serialize, text_table
 
 QUERY_FORMATS = ["table", "json", "csv", "tsv", "xml", "turtle", "ntriples", "jsonld", "rdfxml"]
 
@@ -98,7 +96,7 @@ def query(obj: Context, sparql: str, output: str) -> None:
 @click.pass_obj
 def stats(obj: Context) -> None:
     """Triples per named graph, entities per class."""
-    from graph.statistics import graph_statistics
+    from graph.describe import graph_statistics
 
     statistics = graph_statistics(open_store(obj.settings))
     click.echo(f"{statistics.triples} triples in the union graph, {statistics.entities} entities")

@@ -35,8 +35,9 @@ class GunicornServer(BaseApplication):
 def _prepare_worker(worker) -> None:  # a gunicorn ThreadWorker
     """Load the worker's in-memory copy before it takes requests, and let a runaway query retire it."""
     from api.store_access import install_query_runner
-    from graph.network_isolation import isolate_outbound_network
-    from graph.query_runner import QueryRunner
+    from graph.store import isolate_outbound_network
+    from graph.describe import service_description
+    from graph.store import QueryRunner
 
     def retire() -> None:
         # Stop accepting and finish the other requests; then exit, which ends the runaway evaluation
@@ -56,7 +57,8 @@ def _prepare_worker(worker) -> None:  # a gunicorn ThreadWorker
             worker.log.warning("worker %d could not leave the network namespace; the SERVICE/LOAD policy is "
                                "the only guard against outbound requests", worker.pid)
     # One evaluation thread per request thread, and one more for a runaway that has been answered already.
-    runner = QueryRunner(settings, app.extensions["govgraph_store"], threads=worker.cfg.threads + 1, on_runaway=retire)
+    runner = QueryRunner(settings, app.extensions["govgraph_store"], threads=worker.cfg.threads + 1, on_runaway=retire,
+                         describe_service=service_description)
     install_query_runner(app, runner)
     runner.warm_up()
 

@@ -3,7 +3,7 @@
 A file's name is its route (`who-coordinates.rq` -> `/api/queries/who-coordinates`).
 Its leading `#+` lines are a YAML header (summary, description, tags, typed
 parameters, pagination, which parameter is the as-of date); the rest is the SPARQL.
-This module only reads and checks the files; `graph.named_queries` runs them.
+This module only reads and checks the files; `graph.describe.named_queries` runs them.
 
 >>> queries = load_queries()
 >>> queries["who-coordinates"].as_of

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
-from graph.analytics import (
+from graph.network import (
     AnalyticsError,
     UnknownNode,
     betweenness,
@@ -25,9 +25,9 @@ from graph.analytics import (
     metric_table,
     pagerank,
     project,
+    read_network,
 )
-from graph.periods import is_valid_on, parse_date
-from graph.relations import read_network
+from graph.time import is_valid_on, parse_date
 
 ID = "https://w3id.org/govgraph/id/"
 DORTMUND = ID + "organization/gemeinde-05913000"
@@ -45,7 +45,7 @@ def network(graph_store):
     return read_network(graph_store)
 
 
-@pytest.mark.parametrize("module", ["graph.periods", "graph.analytics", "graph.export"])
+@pytest.mark.parametrize("module", ["graph.time", "graph.network.analytics", "graph.network.export"])
 def test_docstring_examples(module):
     import doctest
     import importlib
@@ -345,7 +345,7 @@ def test_cli_analytics_table_and_bad_date(built):
 
 
 def small_network():
-    from graph.relations import Entity, Network, Relation
+    from graph.network import Entity, Network, Relation
 
     def municipality(slug: str) -> Entity:
         return Entity(ID + slug, slug.title(), "Municipality", "Gemeinde", False, {"ags": "0" * 8})

@@ -17,10 +17,8 @@ from click.testing import CliRunner
 from networkx.drawing.nx_pydot import from_pydot
 
 from cli.main import cli
-from graph.analytics import project
-from graph.export import FORMAT_NAMES, export, graph_format
-from graph.periods import first_day, last_day
-from graph.relations import read_network
+from graph.network import FORMAT_NAMES, export, graph_format, project, read_network
+from graph.time import first_day, last_day
 
 ID = "https://w3id.org/govgraph/id/"
 KROEGER = ID + "person/sebastian-kroeger"
@@ -251,7 +249,7 @@ def test_cli_export_needs_a_known_format(built, tmp_path):
 def test_a_graph_too_big_to_draw_is_refused_with_what_to_do_instead():
     import networkx as nx
 
-    from graph.drawing import MAX_DRAWN_NODES, DrawingTooLarge, draw
+    from graph.network.drawing import MAX_DRAWN_NODES, DrawingTooLarge, draw
 
     big = nx.path_graph(MAX_DRAWN_NODES + 1)
     with pytest.raises(DrawingTooLarge) as error:

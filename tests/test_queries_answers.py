@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import pyoxigraph
 import pytest
 
-from graph.named_queries import answer_records, example_arguments, query_shape, run_named_query
-from graph.periods import is_valid_on
+from graph.describe import answer_records, example_arguments, query_shape, run_named_query
+from graph.time import is_valid_on
 from queries import load_queries
 
 BASE = "https://w3id.org/govgraph"

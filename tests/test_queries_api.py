@@ -12,7 +12,7 @@ import pyoxigraph
 import pytest
 from openapi_spec_validator import validate
 
-from graph.named_queries import example_arguments, today_in_nrw
+from graph.describe import example_arguments, today_in_nrw
 from queries import load_queries
 
 ID = "https://w3id.org/govgraph/id/"

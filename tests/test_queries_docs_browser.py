@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from graph.named_queries import today_in_nrw
+from graph.describe import today_in_nrw
 from queries import load_queries
 
 

@@ -9,7 +9,7 @@ import pyoxigraph
 import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
-from graph.named_queries import ParameterError, bind_arguments, run_named_query
+from graph.describe import ParameterError, bind_arguments, run_named_query
 from queries import parse_query_file
 
 ID = "https://w3id.org/govgraph/id/"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.named_queries import query_shape
+from graph.describe import query_shape
 from queries import QUERIES_DIR, QueryDefinitionError, load_queries, parse_query_file
 
 QUERY_FILES = sorted(QUERIES_DIR.glob("*.rq"))

@@ -1,4 +1,4 @@
-"""graph.named_queries: typed binding, as-of defaults, pages, records — on a tiny store and on both backends."""
+"""graph.describe.named_queries: typed binding, as-of defaults, pages, records — on a tiny store and on both backends."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 
-from graph.named_queries import (
+from graph.describe.named_queries import (
     ParameterError,
     UnknownQuery,
     answer_records,

@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 
 from graph.config import Settings
-from graph.provider import StoreProvider, bump_generation
-from graph.query_runner import Job, QueryRunner
-from graph.store import current_store_path
+from graph.store.provider import StoreProvider, bump_generation
+from graph.store import Job, QueryRunner, current_store_path
 
 QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <http://www.w3.org/ns/org#Membership> }"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graph.refdata import read_gazetteer, read_wikidata_ids
+from graph.build.refdata import read_gazetteer, read_wikidata_ids
 
 PREFIXES = """
 PREFIX gg: <https://w3id.org/govgraph/ontology#>

@@ -26,7 +26,7 @@ from w3c_manifests import (
     result_matches,
 )
 
-from graph.sparql_protocol import tokenize
+from graph.store.sparql_protocol import tokenize
 
 AUTHORIZATION = {"Authorization": f"Bearer {UPDATE_TOKEN}"}
 EMPTY_GRAPH = "urn:govgraph-test:empty"

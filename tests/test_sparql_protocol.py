@@ -1,4 +1,4 @@
-"""graph/sparql_protocol.py: query forms, the SERVICE/LOAD policy, USING clauses."""
+"""graph/store/sparql_protocol.py: query forms, the SERVICE/LOAD policy, USING clauses."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pyoxigraph
 import pytest
 
 from graph.errors import QueryRefused
-from graph.sparql_protocol import (
+from graph.store.sparql_protocol import (
     DatasetConflict,
     OutboundPolicy,
     checked_query_form,
@@ -121,7 +121,7 @@ def test_protocol_dataset_and_update_dataset_conflict(clause):
         with_using_clauses(clause, ["http://e/other"], [])
 
 
-@pytest.mark.parametrize("module", ["graph.sparql_protocol", "graph.service_description", "graph.query_runner"])
+@pytest.mark.parametrize("module", ["graph.store.sparql_protocol", "graph.describe.service_description", "graph.store.query_runner"])
 def test_docstring_examples(module):
     import doctest
     import importlib

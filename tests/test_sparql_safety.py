@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from conftest import UPDATE_TOKEN
-from graph.network_isolation import network_namespace
+from graph.store.network_isolation import network_namespace
 
 AUTHORIZATION = {"Authorization": f"Bearer {UPDATE_TOKEN}"}
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:safety> { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o } }"

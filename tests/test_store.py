@@ -6,7 +6,7 @@ import pyoxigraph
 import pytest
 
 from graph.errors import QuerySyntaxError
-from graph.store import EmbeddedStore, bind_values
+from graph.store.store import EmbeddedStore, bind_values
 
 DORTMUND = "https://w3id.org/govgraph/id/organization/gemeinde-05913000"
 AG_STADTUMBAU = "https://w3id.org/govgraph/id/organization/ag-stadtumbau"

@@ -10,10 +10,10 @@ from rdflib import Dataset, Graph, URIRef
 
 from bench.synthetic import SYNTHETIC_GRAPH, SyntheticGraph, generate
 from graph.config import Settings
-from graph.materialize import materialize
-from graph.refdata import read_gazetteer
+from graph.build.materialize import materialize
+from graph.build.refdata import read_gazetteer
 from graph.store import EmbeddedStore
-from graph.validate import check_shapes
+from graph.build.validate import check_shapes
 from ontology import ONTOLOGY_FILE
 
 GENERATED_TRIPLES = 1500

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pyoxigraph
 
-from graph.labels import FOAF, GG, ORG, OWL, PROV, SCHEMA, SKOS, LabelBook
-from graph.store import Term
+from graph.describe.labels import FOAF, GG, ORG, OWL, PROV, SCHEMA, SKOS, LabelBook
+from graph.store.store import Term
 
 SCHEMA_TYPES = (
     (FOAF + "Person", "Person"),

@@ -3,7 +3,7 @@
 `EmbeddedStore` wraps a pyoxigraph store on disk (the default); `RemoteStore` speaks
 the SPARQL 1.1 Protocol and Graph Store Protocol to a server such as Oxigraph
 server, Fuseki, QLever or GraphDB. Both return pyoxigraph result objects, so
-callers serialize them the same way (see `graph.formats`).
+callers serialize them the same way (see `graph.store.formats`).
 
 >>> store = EmbeddedStore.in_memory()
 >>> store.load_graph(b'<http://e.org/s> <http://e.org/p> "o" .', None)
@@ -22,7 +22,7 @@ import requests
 
 from graph.config import Settings
 from graph.errors import GovgraphError, QuerySyntaxError, StoreUnavailable
-from graph.sparql_protocol import tokenize
+from graph.store.sparql_protocol import tokenize
 
 Term = Union[pyoxigraph.NamedNode, pyoxigraph.BlankNode, pyoxigraph.Literal]
 QueryResult = Union[pyoxigraph.QuerySolutions, pyoxigraph.QueryBoolean, pyoxigraph.QueryTriples]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph
 
-from graph.store import QueryResult
+from graph.store.store import QueryResult
 
 
 def term_text(term: object) -> str:

@@ -13,12 +13,13 @@ from pathlib import Path
 import pyoxigraph
 
 from graph.config import Settings
-from graph.describe import PREFIXES, labels_of, serialize_triples
-from graph.dumps import DUMPS, dump_path
-from graph.labels import LabelBook, Link
-from graph.formats import Format
-from graph.statistics import graph_statistics
-from graph.store import GraphStore, current_store_path
+from graph.namespaces import PREFIXES
+from graph.describe.describe import labels_of, serialize_triples
+from graph.build.dumps import DUMPS, dump_path
+from graph.describe.labels import LabelBook, Link
+from graph.store.formats import Format
+from graph.describe.statistics import graph_statistics
+from graph.store.store import GraphStore, current_store_path
 
 VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"

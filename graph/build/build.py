@@ -20,13 +20,13 @@ from typing import Callable
 import pyoxigraph
 from rdflib import Dataset, Graph, URIRef
 
-from graph import refdata
+from graph.build import refdata
 from graph.config import Settings
-from graph.dumps import write_dumps
+from graph.build.dumps import write_dumps
 from graph.errors import BuildError
-from graph.materialize import materialize
-from graph.store import CURRENT_LINK, RemoteStore, current_store_path, open_store
-from graph.validate import check_declared_terms, check_shapes
+from graph.build.materialize import materialize
+from graph.store.store import CURRENT_LINK, RemoteStore, current_store_path, open_store
+from graph.build.validate import check_declared_terms, check_shapes
 from ontology import ONTOLOGY_FILE
 
 ONTOLOGY_GRAPH = "ontology"

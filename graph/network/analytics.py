@@ -27,9 +27,9 @@ from typing import Callable, Iterable
 import networkx as nx
 
 from graph.errors import GovgraphError
-from graph.periods import first_day, is_valid_on, last_day
-from graph.relations import Entity, Network, Relation, read_network
-from graph.store import GraphStore
+from graph.time import first_day, is_valid_on, last_day
+from graph.network.relations import Entity, Network, Relation, read_network
+from graph.store.store import GraphStore
 
 ORGANISATION_RELATIONS = (
     "sub-organisation", "membership", "coordination", "support", "funding", "involvement", "steering", "replaces",

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field, replace
 
 import pyoxigraph
 
-from graph.citations import Citation, SourceEntry, SourceRegister, fact_sources
-from graph.describe import Description, labels_of
-from graph.labels import GG, ORG, OWL, PROV, RDF_TYPE, RDFS, SCHEMA, SKOS, TIME, VOCABULARY_LABELS, LabelBook, Link, compact_iri, term_key
-from graph.schema_org import schema_org
-from graph.store import GraphStore, Term
+from graph.describe.citations import Citation, SourceEntry, SourceRegister, fact_sources
+from graph.describe.describe import Description, labels_of
+from graph.describe.labels import GG, ORG, OWL, PROV, RDF_TYPE, RDFS, SCHEMA, SKOS, TIME, VOCABULARY_LABELS, LabelBook, Link, compact_iri, term_key
+from graph.describe.schema_org import schema_org
+from graph.store.store import GraphStore, Term
 
 DATE_PROPERTIES = (TIME + "inXSDDate", TIME + "inXSDgYearMonth", TIME + "inXSDgYear", TIME + "inXSDDateTimeStamp")
 # Shown in their own sections (title, types, sources, timeline), not in the property table.

@@ -1,7 +1,7 @@
 """Evaluate SPARQL for the endpoint: in memory, in parallel threads, with a timeout that holds.
 
 Each server process evaluates on the in-memory copy of the built store that
-`graph.provider` keeps for all blueprints, on a pool of threads (pyoxigraph releases the
+`graph.store.provider` keeps for all blueprints, on a pool of threads (pyoxigraph releases the
 GIL). pyoxigraph cannot cancel a running query, so a query that outlives the timeout is
 answered with `QueryTimeout` (503) and the runner calls its `on_runaway` hook: under
 `govgraph serve` that retires the whole gunicorn worker process (it stops accepting,
@@ -40,15 +40,17 @@ import pyoxigraph
 
 from graph import errors
 from graph.config import Settings
-from graph.formats import Format, rdf_format, results_format
-from graph.sparql_protocol import NotAcceptable
-from graph.provider import Generation, StoreProvider, bump_generation, store_lock
-from graph.store import EmbeddedStore, GraphStore, current_store_path
+from graph.store.formats import Format, rdf_format, results_format
+from graph.store.sparql_protocol import NotAcceptable
+from graph.store.provider import Generation, StoreProvider, bump_generation, store_lock
+from graph.store.store import EmbeddedStore, GraphStore, current_store_path
 
 LOG = logging.getLogger("govgraph.sparql")
 FAST_FRACTION = 0.01  # of the timeout: a query known to finish within it may skip the pool
 KNOWN_FAST_LIMIT = 10_000  # remembered query fingerprints per process (16 bytes each)
 T = TypeVar("T")
+# (store, endpoint URL, updates=, federation=, output=) -> the body; `graph.describe` has the one govgraph serves.
+DescribeService = Callable[..., bytes]
 
 
 @dataclass(frozen=True)
@@ -107,11 +109,12 @@ class _CappedBuffer:
 
 
 class ServingStore:
-    """Evaluates jobs on the process's served store (see `graph.provider`)."""
+    """Evaluates jobs on the process's served store (see `graph.store.provider`)."""
 
-    def __init__(self, settings: Settings, provider: StoreProvider):
+    def __init__(self, settings: Settings, provider: StoreProvider, describe_service: DescribeService | None = None):
         self.settings = settings
         self.provider = provider
+        self.describe_service = describe_service
         self._descriptions: dict[tuple, Outcome] = {}
 
     def query(self, job: Job, store: GraphStore) -> Outcome:
@@ -167,14 +170,14 @@ class ServingStore:
 
     def service_description(self, job: Job) -> Outcome:
         """The service description, made once per store generation, endpoint URL and format."""
-        from graph.service_description import service_description
-
+        if self.describe_service is None:
+            raise errors.GovgraphError("this query runner was made without a service description")
         store, generation = self.provider.current()
         key = (generation, job.base_iri, job.rdf_format)
         cached = self._descriptions.get(key)
         if cached is None:
             output = _chosen_format(job, graph_result=True)
-            body = service_description(
+            body = self.describe_service(
                 store,
                 job.base_iri or "",
                 updates=bool(self.settings.update_token),
@@ -198,10 +201,15 @@ class QueryRunner:
     """Runs jobs on a thread pool with a timeout (a runaway is reported to `on_runaway`), known-fast queries directly."""
 
     def __init__(
-        self, settings: Settings, provider: StoreProvider, threads: int = 8, on_runaway: Callable[[], None] | None = None
+        self,
+        settings: Settings,
+        provider: StoreProvider,
+        threads: int = 8,
+        on_runaway: Callable[[], None] | None = None,
+        describe_service: DescribeService | None = None,
     ):
         self.settings = settings
-        self.store = ServingStore(settings, provider)
+        self.store = ServingStore(settings, provider, describe_service)
         self.on_runaway = on_runaway
         self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="govgraph-eval")
         self._known_fast: OrderedDict[bytes, None] = OrderedDict()

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 import pyoxigraph
 
-from graph.describe import PREFIXES, labels_of
-from graph.labels import LabelBook, Link
-from graph.store import GraphStore
+from graph.namespaces import PREFIXES
+from graph.describe.describe import labels_of
+from graph.describe.labels import LabelBook, Link
+from graph.store.store import GraphStore
 
 _PREFIX_LINES = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
 

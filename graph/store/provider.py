@@ -20,7 +20,7 @@ from typing import Iterator
 
 from graph.config import Settings
 from graph.errors import StoreUnavailable
-from graph.store import CURRENT_LINK, EmbeddedStore, GraphStore, current_store_path, open_store
+from graph.store.store import CURRENT_LINK, EmbeddedStore, GraphStore, current_store_path, open_store
 
 LOG = logging.getLogger("govgraph.store")
 GENERATION_FILE = "update-generation"
@@ -74,7 +74,7 @@ def bump_generation(data_dir: Path) -> None:
 class StoreProvider:
     """Hands out the store to serve: a store handed in, the remote store, or the in-memory copy.
 
-    >>> from graph.store import EmbeddedStore
+    >>> from graph.store.store import EmbeddedStore
     >>> StoreProvider.fixed(EmbeddedStore.in_memory()).get().triple_count()
     0
     """

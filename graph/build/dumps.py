@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyoxigraph
 
-from graph.describe import PREFIXES
+from graph.namespaces import PREFIXES
 
 DUMPS_DIR = "dumps"
 

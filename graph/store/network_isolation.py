@@ -1,6 +1,6 @@
 """Take a server process off the network for outbound connections (Linux network namespaces).
 
-A second line of defence behind the SERVICE/LOAD policy (`graph.sparql_protocol`): after
+A second line of defence behind the SERVICE/LOAD policy (`graph.store.sparql_protocol`): after
 `isolate_outbound_network()`, a query the policy missed still cannot open a connection to
 another host or to a local listener, because the process sits in a network namespace of its
 own with no interface up. Sockets it already holds (gunicorn's listening socket) keep working

@@ -9,7 +9,7 @@ naming the parameter and what would be valid.
 As of a date: a relation is valid on D when its beginning (if known) is on or
 before D and its end (if known) on or after D. A bound known only to the month
 or year counts as that whole month or year (the widest reading, as in
-`graph.periods`): "since 2024-11" is valid on 2024-11-15 and 2024-12-01, not on
+`graph.time`): "since 2024-11" is valid on 2024-11-15 and 2024-12-01, not on
 2024-10-15. The queries report `certain = false` when D falls inside such an
 imprecise bound. When no date is given, the as-of date is today in NRW
 (Europe/Berlin), computed per call.
@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo
 import pyoxigraph
 
 from graph.errors import GovgraphError
-from graph.store import GraphStore, QueryResult, Term
+from graph.store.store import GraphStore, QueryResult, Term
 from queries import PAGE_PARAMETER, PAGE_SIZE_PARAMETER, TODAY, NamedQuery, QueryDefinitionError, QueryParameter, load_queries
 
 XSD = "http://www.w3.org/2001/XMLSchema#"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph.store import GraphStore
+from graph.store.store import GraphStore
 
 
 @dataclass(frozen=True)

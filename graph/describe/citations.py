@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import pyoxigraph
 
-from graph.labels import OA, LabelBook, Link, term_key
-from graph.store import GraphStore, Term
+from graph.describe.labels import OA, LabelBook, Link, term_key
+from graph.store.store import GraphStore, Term
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pyoxigraph
 
-from graph.describe import serialize_triples
-from graph.formats import Format
-from graph.store import GraphStore
+from graph.describe.describe import serialize_triples
+from graph.store.formats import Format
+from graph.store.store import GraphStore
 from ontology import NAMESPACE, ONTOLOGY_FILE
 
 _cache: dict[tuple[str, float], str] = {}

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pyoxigraph
 
-from graph.store import QueryResult
+from graph.store.store import QueryResult
 
 
 @dataclass(frozen=True)

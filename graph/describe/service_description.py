@@ -1,6 +1,6 @@
 """The SPARQL 1.1 Service Description of the endpoint, with VoID statistics of its dataset.
 
->>> from graph.store import EmbeddedStore
+>>> from graph.store.store import EmbeddedStore
 >>> store = EmbeddedStore.in_memory()
 >>> store.load_graph(b'<http://e.org/s> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://e.org/C> .', "http://e.org/g")
 >>> text = service_description(store, "http://127.0.0.1:8000/sparql", updates=False, federation=False).decode()
@@ -13,9 +13,9 @@ from __future__ import annotations
 import pyoxigraph
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
-from graph.formats import RDF_FORMATS, RESULTS_FORMATS, Format, rdf_format
-from graph.statistics import graph_statistics
-from graph.store import GraphStore
+from graph.store.formats import RDF_FORMATS, RESULTS_FORMATS, Format, rdf_format
+from graph.describe.statistics import graph_statistics
+from graph.store.store import GraphStore
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"

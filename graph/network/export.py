@@ -1,6 +1,6 @@
 """Graph export formats as one table: name -> media type -> writer.
 
-Every writer takes a projection (a networkx graph from `graph.analytics`) and
+Every writer takes a projection (a networkx graph from `graph.network.analytics`) and
 returns bytes; adding a format is one row. Node ids are the entities' IRIs.
 
 >>> graph_format("gexf").media_type
@@ -21,7 +21,7 @@ from typing import Callable
 import networkx as nx
 from networkx.drawing.nx_pydot import to_pydot
 
-from graph.periods import first_day, last_day
+from graph.time import first_day, last_day
 
 Writer = Callable[[nx.Graph], bytes]
 
@@ -156,7 +156,7 @@ def write_dot(graph: nx.Graph) -> bytes:
 
 def _drawing(image_format: str) -> Writer:
     def write(graph: nx.Graph) -> bytes:
-        from graph.drawing import draw  # matplotlib loads only when a picture is asked for
+        from graph.network.drawing import draw  # matplotlib loads only when a picture is asked for
 
         return draw(graph, image_format)
 

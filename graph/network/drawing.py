@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from graph.errors import GovgraphError
-from graph.palette import PROJECTION_TITLES, RELATION_STYLES, TYPE_COLOURS
+from graph.network.palette import PROJECTION_TITLES, RELATION_STYLES, TYPE_COLOURS
 
 OTHER_COLOURS = matplotlib.colormaps["Set3"].colors
 LABEL_WIDTH = 24

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from graph.store import GraphStore
+from graph.store.store import GraphStore
 
 PREFIXES = """\
 PREFIX gg: <https://w3id.org/govgraph/ontology#>

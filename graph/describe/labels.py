@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import pyoxigraph
 
-from graph.describe import PREFIXES
-from graph.store import Term
+from graph.namespaces import PREFIXES
+from graph.store.store import Term
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
 GG, ORG, TIME, PROV, OA = PREFIXES["gg"], PREFIXES["org"], PREFIXES["time"], PREFIXES["prov"], PREFIXES["oa"]

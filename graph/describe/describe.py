@@ -5,7 +5,7 @@ An entity's description holds its own triples, the nodes that only exist for it
 and any blank node), the links that point to it, and the labels of everything
 it links to, so a client needs no second request to show it.
 
->>> from graph.store import EmbeddedStore
+>>> from graph.store.store import EmbeddedStore
 >>> store = EmbeddedStore.in_memory()
 >>> store.load_graph(b'<http://e.org/a> <http://e.org/knows> <http://e.org/b> .\\n'
 ...                  b'<http://e.org/b> <http://www.w3.org/2000/01/rdf-schema#label> "B" .', None)
@@ -19,25 +19,9 @@ from dataclasses import dataclass
 
 import pyoxigraph
 
-from graph.formats import Format
-from graph.store import GraphStore
-
-PREFIXES = {
-    "gg": "https://w3id.org/govgraph/ontology#",
-    "org": "http://www.w3.org/ns/org#",
-    "time": "http://www.w3.org/2006/time#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "oa": "http://www.w3.org/ns/oa#",
-    "schema": "http://schema.org/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "dcterms": "http://purl.org/dc/terms/",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "hydra": "http://www.w3.org/ns/hydra/core#",
-}
+from graph.namespaces import PREFIXES
+from graph.store.formats import Format
+from graph.store.store import GraphStore
 
 # Nodes of these classes reify a relation or a value; they exist only for the entities they connect.
 DEPENDENT_CLASSES = (
