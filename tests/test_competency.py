@@ -563,10 +563,17 @@ def test_authorities_that_may_be_involved(graph_store):
     """Which authorities can be involved on occasion in the network's further bodies?"""
     query = """
         SELECT ?authority WHERE {
-            ?involvement org:organization o:netzwerk-stadtentwicklung-nrw ;
-                         org:role role:anlassbezogene-einbindung ; org:member ?authority .
+            ?involvement a prov:Influence ; org:role role:anlassbezogene-einbindung ; prov:influencer ?authority .
         }"""
     assert values(graph_store, query, "authority") == DISTRICT_GOVERNMENTS | {MINISTRY}
+
+
+def test_a_possible_involvement_is_no_membership(graph_store):
+    """Regression: "können ... eingebunden werden" listed six authorities as members of the network."""
+    query = """
+        SELECT ?member WHERE { ?membership a org:Membership ; org:organization o:netzwerk-stadtentwicklung-nrw ;
+                                           org:member ?member . }"""
+    assert not values(graph_store, query, "member") & (DISTRICT_GOVERNMENTS | {MINISTRY})
 
 
 def test_ministry_responsible_for_urban_development(graph_store):

@@ -30,7 +30,7 @@ FACT_FREE_SENTENCES = {
 
 # Classes whose instances carry facts: in the press-release file each must cite its sentence.
 FACT_CLASSES = [
-    ORG.Membership, GG.Coordination, GG.Involvement, ORG.Post, GG.Merger, GG.Appointment,
+    ORG.Membership, GG.Coordination, GG.PossibleInvolvement, ORG.Post, GG.Merger, GG.Appointment,
     GG.Support, GG.MembershipFee, GG.Proposal, SCHEMA.MonetaryAmount,
 ]
 

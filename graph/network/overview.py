@@ -36,7 +36,7 @@ SELECT DISTINCT ?unit ?relation ?node WHERE {
   { ?unit dcterms:replaces ?node BIND("former" AS ?relation) }
   UNION { ?node org:subOrganizationOf ?unit BIND("body" AS ?relation) }
   UNION { ?membership a org:Membership ; org:organization ?unit ; org:member ?node ; org:role ?role
-          FILTER NOT EXISTS { ?membership a gg:Coordination } FILTER NOT EXISTS { ?membership a gg:Involvement }
+          FILTER NOT EXISTS { ?membership a gg:Coordination }
           BIND("member" AS ?relation) }
 } ORDER BY ?relation ?node
 """
@@ -44,9 +44,9 @@ SELECT DISTINCT ?unit ?relation ?node WHERE {
 NETWORK_RELATIONS_QUERY = _PREFIX_LINES + """
 SELECT DISTINCT ?network ?relation ?node WHERE {
   { ?network schema:sponsor ?node BIND("supporter" AS ?relation) }
-  UNION { ?involvement a gg:Involvement ; org:organization ?network ; org:member ?node BIND("involved" AS ?relation) }
+  UNION { ?involvement a gg:PossibleInvolvement ; gg:involvedIn ?network ; gg:involvedAgent ?node BIND("involved" AS ?relation) }
   UNION { ?membership a org:Membership ; org:organization ?network ; org:member ?node
-          FILTER NOT EXISTS { ?membership a gg:Involvement } FILTER NOT EXISTS { ?membership a gg:Coordination }
+          FILTER NOT EXISTS { ?membership a gg:Coordination }
           BIND("member" AS ?relation) }
 } ORDER BY ?relation ?node
 """

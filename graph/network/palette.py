@@ -13,7 +13,7 @@ RELATION_STYLES = {
     "sub-organisation": ("Teil von", "#7f7f7f", "solid"),
     "membership": ("Mitgliedschaft", "#1f77b4", "solid"),
     "coordination": ("Koordinierung", "#d62728", "solid"),
-    "involvement": ("Einbindung", "#9467bd", "dashed"),
+    "involvement": ("mögliche Einbindung", "#9467bd", "dashed"),
     "support": ("Unterstützung", "#2ca02c", "dashed"),
     "funding": ("Förderung", "#bcbd22", "dashed"),
     "steering": ("Steuerung", "#8c564b", "solid"),

@@ -55,7 +55,7 @@ _ROLE_AND_SOURCE = """
 _REIFIED_QUERIES = {
     "membership": """SELECT * WHERE {
   ?relation a org:Membership ; org:member ?from ; org:organization ?to .
-  OPTIONAL { ?relation a ?class FILTER(?class IN (gg:Coordination, gg:Involvement)) }""",
+  OPTIONAL { ?relation a ?class FILTER(?class = gg:Coordination) }""",
     "post": """SELECT * WHERE {
   ?relation a org:Post ; org:postIn ?to ; org:heldBy ?from .
   OPTIONAL { ?appointment gg:appointedTo ?relation ; gg:appointee ?from ;
@@ -64,8 +64,10 @@ _REIFIED_QUERIES = {
   ?relation a gg:Support ; gg:supporter ?from ; gg:supported ?to .""",
     "funding": """SELECT * WHERE {
   ?relation a gg:Funding ; schema:funder ?from ; schema:fundedItem ?to .""",
+    "involvement": """SELECT * WHERE {
+  ?relation a gg:PossibleInvolvement ; gg:involvedAgent ?from ; gg:involvedIn ?to .""",
 }
-_SUBCLASS_KINDS = {GG + "Coordination": "coordination", GG + "Involvement": "involvement"}
+_SUBCLASS_KINDS = {GG + "Coordination": "coordination"}
 
 # Plain links carry no period; their source is what the subject's facts in the same named graph
 # derive from (entailed copies in the `inferred` graph are skipped: the asserted one is found).
