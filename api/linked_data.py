@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, Flask, Response
 
-from api.negotiation import OFFERS, Offer, conditional, negotiate, page_language
+from api.negotiation import OFFERS, Offer, conditional, negotiate, page_date, page_language
 from api.rendering import render
 from api.store_access import current_settings, current_store
 from graph.describe import describe, entity_view, error_document, named_graph_rdf, ontology_html, store_modified
@@ -33,7 +33,7 @@ def entity(path: str) -> Response:
     if description.is_empty:
         return not_found(offer, f"the graph does not know <{iri}>")
     if offer.rdf is None:
-        view = entity_view(store, description, page_language())
+        view = entity_view(store, description, page_language(), page_date())
         response = render("entity.html", view=view, downloads=DOWNLOADS)
     else:
         response = Response(description.serialize(offer.rdf), mimetype=offer.media_type)

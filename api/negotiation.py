@@ -7,12 +7,13 @@ header picks among the offered media types; what cannot be satisfied is a 406.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import Response, request
 from werkzeug.exceptions import BadRequest, NotAcceptable
 
 from graph.store import Format, rdf_format
+from graph.time import parse_date, today_in_nrw
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,17 @@ def page_language() -> str:
             raise BadRequest(f"unknown language {requested!r}; valid: {', '.join(LANGUAGES)}")
         return requested
     return request.accept_languages.best_match(LANGUAGES, default="de") or "de"
+
+
+def page_date() -> date:
+    """The date a page answers for: ?asOf=YYYY-MM-DD, else today in NRW; 400 for anything else."""
+    requested = request.args.get("asOf")
+    if requested is None:
+        return today_in_nrw()
+    try:
+        return parse_date(requested)
+    except ValueError as error:
+        raise BadRequest(f"asOf: {error}") from None
 
 
 def conditional(response: Response, last_modified: datetime | None = None) -> Response:

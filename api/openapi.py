@@ -230,9 +230,11 @@ def openapi_document(queries: dict[str, NamedQuery], id_base: str, version: str)
             "description": (
                 "Questions about the governance knowledge graph as a typed REST API. Parameters are bound as "
                 "typed RDF terms, never pasted into query text. Relations that change over time are answered "
-                "for the date in `asOf` (default: today): a relation is valid on a date when its beginning (if "
-                "known) is on or before it and its end (if known) on or after it; a bound known only to the month "
-                "or year counts as that whole month or year, and `certain` is false when the date falls inside it."
+                "for the date in `asOf` (default: today): a row is listed when the relation may hold on that date "
+                "(within the bounds its sources state or the build derives from the organisations' lifetimes), "
+                "and says how sure it is: `certainty` is `certain` where a source speaks for that date (an "
+                "observation, or a stated period) and `possible` elsewhere, with the `reason` and the latest "
+                "observation (`observedOn`). See the README's section \"Time\"."
             ),
         },
         "tags": [{"name": tag} for tag in tags],

@@ -86,6 +86,7 @@ def test_press_release_facts_point_to_their_sentence(graph_store):
                 ?fact prov:wasDerivedFrom <https://w3id.org/govgraph/id/source/pressemitteilung-dortmund-2024-12> .
                 FILTER NOT EXISTS { ?fact gg:citation/oa:hasSelector/oa:exact ?quote }
                 FILTER NOT EXISTS { ?fact a oa:SpecificResource }
+                FILTER NOT EXISTS { GRAPH ?fact { ?s ?p ?o } }  # the source's named graph, which derives from it
                 FILTER(isIRI(?fact)) }"""
         )
     )

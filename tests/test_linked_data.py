@@ -265,11 +265,14 @@ def test_a_configured_base_is_mapped_to_the_servers_paths(other_base_server):
 def test_network_timeline_has_its_dated_events(live_server):
     page = curl(f"{live_server}/id/organization/netzwerk-stadtentwicklung-nrw", "Accept: text/html")[2].decode()
     timeline = page[page.index('id="timeline"'):page.index('id="properties"')]
-    founding = timeline.index('<time datetime="2024-01-15">')
-    assert "Gründungsversammlung" in timeline[founding:founding + 400]
+    entries = re.findall(r'<li class="timeline-entry">(.*?)</li>', timeline, re.S)
+    when = [re.search(r'<p class="when">(.*?)</p>', entry, re.S).group(1) for entry in entries]
+    founding = next(i for i, entry in enumerate(entries) if "Gründungsversammlung" in entry)
+    assert '<time datetime="2024-01-15">' in when[founding]
     # The merger is dated "2024" by the press release and 2024-01-01 by the network's page: the more precise date shows.
-    merger = timeline.index('<time datetime="2024-01-01">')
-    assert merger < founding and '<time datetime="2024">' not in timeline
+    merger = next(i for i, entry in enumerate(entries) if "Zusammenschluss von fünf Netzwerken" in entry)
+    assert merger < founding and '<time datetime="2024-01-01">' in when[merger]
+    assert not any('<time datetime="2024">' in text for text in when)
 
 
 def test_pages_render_the_same_on_the_remote_backend(remote_settings):
@@ -282,3 +285,13 @@ def test_pages_render_the_same_on_the_remote_backend(remote_settings):
     assert 'href="/id/organization/ag-stadtumbau">AG Stadtumbau</a>' in home
     turtle = client.get("/id/organization/ag-stadtumbau", headers={"Accept": "text/turtle"})
     assert (AG_STADTUMBAU, SKOS.prefLabel, Literal("AG Stadtumbau", lang="de")) in parse(turtle.data, "turtle")
+
+
+def test_each_property_value_is_marked_with_the_sources_that_state_it(live_server):
+    """The network's page credits 'cooperation partner' to the Forum Baulandmanagement's page, and its label to
+    every source that states it (statement-level provenance from the named graphs)."""
+    page = curl(f"{live_server}/id/organization/netzwerk-stadtentwicklung-nrw", "Accept: text/html")[2].decode()
+    numbers = dict(re.findall(r'<li id="source-(\d+)">\s*<a href="([^"]+)"', page))
+    row = re.search(r'<a href="/id/role/kooperationspartner">Kooperationspartner</a>(.*?)</li>', page, re.S).group(1)
+    cited = {numbers[number] for number in re.findall(r'href="#source-(\d+)"', row)}
+    assert cited == {"/id/source/forum-bauland-netzwerk"}

@@ -44,7 +44,8 @@ def test_dortmund_coordinates_the_ag_stadtumbau_in_march_2025(graph_store):
     assert {(row["organization"], row["office"], row["personLabel"], row["since"]) for row in rows} == {
         (DORTMUND, AMT, "Sebastian Kröger", "2025-01-01")
     }
-    assert all(row["certain"] is True and row["source"] == PRESS_RELEASE for row in rows)
+    # Stated in December 2024 to begin in January 2025, and seen by no source since: possible, not certain.
+    assert all(row["certainty"] == "possible" and row["source"] == PRESS_RELEASE for row in rows)
     assert rows[0]["officeLabel"] == "Amt für Stadterneuerung der Stadt Dortmund"
 
 
@@ -64,15 +65,16 @@ def test_what_dortmund_coordinates_through_its_office(graph_store):
 
 
 @pytest.mark.parametrize(
-    ("day", "on_board", "certain"),
-    [("2024-10-15", False, None), ("2024-11-01", True, False), ("2024-11-15", True, False),
-     ("2024-11-30", True, False), ("2024-12-01", True, True), ("2026-01-01", True, True)],
+    ("day", "on_board", "certainty"),
+    [("2024-10-15", False, None), ("2024-11-01", True, "possible"), ("2024-11-15", True, "possible"),
+     ("2024-11-30", True, "certain"), ("2024-12-01", True, "certain"), ("2026-01-01", True, "possible")],
 )
-def test_a_bound_of_month_precision_counts_as_the_whole_month(graph_store, day: str, on_board: bool, certain):
+def test_a_bound_of_month_precision_counts_as_the_whole_month(graph_store, day: str, on_board: bool, certainty):
+    """Since November 2024 (stated), seen in December 2024 (the press release): begun for sure by 30 November."""
     rows = [row for row in ask(graph_store, "board-composition", asOf=day) if row["member"] == KROEGER]
     assert bool(rows) == on_board
     if on_board:
-        assert {row["since"] for row in rows} == {"2024-11"} and {row["certain"] for row in rows} == {certain}
+        assert {row["since"] for row in rows} == {"2024-11"} and {row["certainty"] for row in rows} == {certainty}
 
 
 def test_the_sparql_as_of_filter_agrees_with_graph_periods(graph_store):
@@ -112,11 +114,23 @@ def test_members_by_role(graph_store):
 
 def test_dortmunds_memberships_fees_and_proposal(graph_store):
     rows = ask(graph_store, "municipality-memberships", municipality=DORTMUND, asOf="2025-03-01")
-    network = [row for row in rows if row["organization"] == NETWORK]
-    assert network and {(row["feeAmount"], row["feeCurrency"], row["feePeriod"]) for row in network} == {(5000.0, "EUR", "P1Y")}
+    network = [row for row in rows if row["kind"] == "membership" and row["organization"] == NETWORK]
+    assert network and {row["fee"] for row in network} == {ID + "fee/stadt-dortmund-netzwerk-stadtentwicklung-nrw"}
     assert {(row["proposedEnd"], row["proposedAnnualFee"], row["proposalStatusLabel"]) for row in network} == {("2034", 5000.0, "vorgeschlagen")}
-    former = [row for row in rows if row["fee"] == ID + "fee/stadt-dortmund-fruehere-netzwerke"]
-    assert former and all(row["feeAmount"] == 12000.0 and row["feeApproximate"] is True for row in former)
+    fees = [row for row in rows if row["kind"] == "fee"]
+    assert [(row["fee"], row["feeAmount"], row["feeCurrency"], row["feePeriod"], row["feeCovers"]) for row in fees] == [
+        (ID + "fee/stadt-dortmund-netzwerk-stadtentwicklung-nrw", 5000.0, "EUR", "P1Y", 1)]
+
+
+def test_a_fee_over_five_memberships_is_one_amount_of_the_whole(graph_store):
+    """Regression: "insgesamt gut 12.000 Euro" showed as 12,000 on each of five rows (a sum read 60,000)."""
+    rows = ask(graph_store, "municipality-memberships", municipality=DORTMUND, asOf="2023-06-01")
+    memberships = [row for row in rows if row["kind"] == "membership"]
+    assert len({row["organization"] for row in memberships}) == 5
+    assert all(row["feeAmount"] is None for row in memberships)
+    fees = [row for row in rows if row["kind"] == "fee"]
+    assert [(row["feeAmount"], row["feeApproximate"], row["feeCovers"]) for row in fees] == [(12000.0, True, 5)]
+    assert sum(row["feeAmount"] or 0 for row in rows) == 12000.0
 
 
 def test_the_structure_has_the_five_working_groups_under_the_network(graph_store):

@@ -38,7 +38,7 @@ def test_json_rows_have_readable_keys_iris_and_labels(client):
     row = body["rows"][0]
     assert row["office"] == ID + "organization/amt-fuer-stadterneuerung-dortmund"
     assert row["officeLabel"] == "Amt für Stadterneuerung der Stadt Dortmund"
-    assert row["personLabel"] == "Sebastian Kröger" and row["certain"] is True
+    assert row["personLabel"] == "Sebastian Kröger" and row["certainty"] == "possible"
     assert set(row) == set(body["columns"])
 
 

@@ -19,19 +19,24 @@ from typing import Callable
 
 import pyoxigraph
 from rdflib import Dataset, Graph, URIRef
+from rdflib.namespace import PROV, RDF
 
 from graph.build import refdata
 from graph.config import Settings
 from graph.build.dumps import write_dumps
 from graph.errors import BuildError
 from graph.build.materialize import materialize
+from graph.build.temporal import derive_time
 from graph.store.store import CURRENT_LINK, RemoteStore, current_store_path, open_store
 from graph.build.validate import check_declared_terms, check_shapes
 from ontology import ONTOLOGY_FILE
 
 ONTOLOGY_GRAPH = "ontology"
 INFERRED_GRAPH = "inferred"
+TIME_GRAPH = "time"
 KEPT_OLD_STORES = 2
+
+GG_SOURCE = URIRef("https://w3id.org/govgraph/ontology#Source")
 
 Progress = Callable[[str], None]
 
@@ -112,15 +117,31 @@ def prepare(settings: Settings, progress: Progress) -> SourceGraphs:
     data_graphs = {name: graph for name, graph in inputs.graphs.items() if name != ONTOLOGY_GRAPH}
 
     check_declared_terms(ontology, data_graphs, inputs.files)
+    link_graphs_to_sources(data_graphs, settings)
     started = time.monotonic()
     inferred = materialize(ontology, data_graphs.values(), settings.id_base)
     inputs.add(INFERRED_GRAPH, inferred, ONTOLOGY_FILE)
     progress(f"materialized {len(inferred)} entailed triples (OWL-RL) in {time.monotonic() - started:.1f} s")
 
     started = time.monotonic()
-    check_shapes(list(data_graphs.values()) + [inferred], ontology, data_graphs, inputs.files)
+    derived = derive_time(data_graphs, inferred, ontology)
+    inputs.add(TIME_GRAPH, derived, ONTOLOGY_FILE)
+    check_declared_terms(ontology, {TIME_GRAPH: derived}, inputs.files)
+    progress(f"derived {len(derived)} triples about time (lifetimes, bounds, observations, certainty) in {time.monotonic() - started:.1f} s")
+
+    started = time.monotonic()
+    check_shapes(list(data_graphs.values()) + [inferred, derived], ontology, data_graphs, inputs.files)
     progress(f"validated against the SHACL shapes in {time.monotonic() - started:.1f} s")
     return inputs
+
+
+def link_graphs_to_sources(data_graphs: dict[str, Graph], settings: Settings) -> None:
+    """Say in each source's named graph that the graph derives from that source (`<graph> prov:wasDerivedFrom <source>`),
+    so that the source stating any one triple is one GRAPH pattern away."""
+    for name, graph in data_graphs.items():
+        sources = set(graph.subjects(RDF.type, GG_SOURCE))
+        if len(sources) == 1:
+            graph.add((URIRef(settings.graph_iri(name)), PROV.wasDerivedFrom, sources.pop()))
 
 
 def union_graph(inputs: SourceGraphs) -> Graph:

@@ -26,11 +26,11 @@ from graph.describe.named_queries import (
     query_shape,
     run_bound_query,
     run_named_query,
-    today_in_nrw,
 )
 from graph.describe.ontology_docs import named_graph_rdf, ontology_html
 from graph.describe.service_description import service_description
 from graph.describe.statistics import graph_statistics
+from graph.time import today_in_nrw  # the default as-of date of named queries and pages
 
 __all__ = [
     "BoundArguments", "DatasetSummary", "ParameterError", "UnknownQuery", "answer_records", "bind_arguments",

@@ -49,9 +49,9 @@ class SourceRegister:
             self._order.append(key)
         return self._order.index(key) + 1
 
-    def number_of(self, source_iri: str | None) -> int | None:
-        """The number of a source given by IRI, None for no source."""
-        return self.number(pyoxigraph.NamedNode(source_iri)) if source_iri else None
+    def numbers_of(self, source_iris: list[str]) -> tuple[int, ...]:
+        """The numbers of sources given by IRI."""
+        return tuple(self.number(pyoxigraph.NamedNode(iri)) for iri in source_iris)
 
     def add_quote(self, by_subject: dict, citation_node: Term) -> Citation:
         """Register a quote node (oa:SpecificResource) of the description; returns it as a citation."""
@@ -133,14 +133,17 @@ def _source_details(store: GraphStore, sources: list[str], language: str) -> dic
 FACT_SOURCES_QUERY = """
 PREFIX prov: <http://www.w3.org/ns/prov#>
 SELECT ?entity ?predicate ?object ?source WHERE {
-  GRAPH ?graph { ?entity ?predicate ?object . ?entity prov:wasDerivedFrom ?source }
+  GRAPH ?graph { ?entity ?predicate ?object }
+  ?graph prov:wasDerivedFrom ?source .
 }
 """
 
 
-def fact_sources(store: GraphStore, entity: pyoxigraph.NamedNode) -> dict[tuple[str, str], str]:
-    """(predicate, object) -> the source the entity derives from in the named graph stating the fact."""
-    found: dict[tuple[str, str], str] = {}
+def fact_sources(store: GraphStore, entity: pyoxigraph.NamedNode) -> dict[tuple[str, str], list[str]]:
+    """(predicate, object) -> the sources whose named graphs state that fact about the entity."""
+    found: dict[tuple[str, str], list[str]] = defaultdict(list)
     for row in store.query(FACT_SOURCES_QUERY, substitutions={"entity": entity}):
-        found.setdefault((row["predicate"].value, str(row["object"])), row["source"].value)
-    return found
+        sources = found[(row["predicate"].value, str(row["object"]))]
+        if row["source"].value not in sources:
+            sources.append(row["source"].value)
+    return {fact: sorted(sources) for fact, sources in found.items()}

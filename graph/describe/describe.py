@@ -34,6 +34,8 @@ DEPENDENT_CLASSES = (
     "gg:FeeTier",
     "time:Interval",
     "time:Instant",
+    "gg:CertainPeriod",
+    "gg:Observation",
     "schema:MonetaryAmount",
     "oa:SpecificResource",
     "oa:TextQuoteSelector",

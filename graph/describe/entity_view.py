@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 import pyoxigraph
 
 from graph.describe.citations import Citation, SourceEntry, SourceRegister, fact_sources
 from graph.describe.describe import Description, labels_of
-from graph.describe.labels import GG, ORG, OWL, PROV, RDF_TYPE, RDFS, SCHEMA, SKOS, TIME, VOCABULARY_LABELS, LabelBook, Link, compact_iri, term_key
+from graph.describe.labels import DCTERMS, GG, ORG, OWL, PROV, RDF_TYPE, RDFS, SCHEMA, SKOS, TIME, VOCABULARY_LABELS, LabelBook, Link, compact_iri, term_key
 from graph.describe.schema_org import schema_org
 from graph.store.store import GraphStore, Term
+from graph.time import Span, certainty_on, parse_date
 
 DATE_PROPERTIES = (TIME + "inXSDDate", TIME + "inXSDgYearMonth", TIME + "inXSDgYear", TIME + "inXSDDateTimeStamp")
 # Shown in their own sections (title, types, sources, timeline), not in the property table.
@@ -40,7 +42,7 @@ class Value:
     text: str
     iri: str | None = None
     note: str | None = None
-    source_index: int | None = None
+    source_indices: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,12 @@ class PropertyRow:
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    """A membership, post or coordination of the entity, with its dates and sources."""
+    """A membership, post or coordination of the entity, with its dates and sources.
+
+    `start_rule`/`end_rule` name the rule (in the reader's language) where a bound is derived rather than
+    stated; `certainty` is how sure the relation holds on the page's date (None: it does not), `observed` its
+    latest observation (README "Time").
+    """
 
     kind: str
     role: Link | None
@@ -63,6 +70,10 @@ class TimelineEntry:
     start: str | None
     end: str | None
     citations: tuple[Citation, ...]
+    start_rule: str | None = None
+    end_rule: str | None = None
+    certainty: str | None = None
+    observed: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +95,7 @@ class EntityView:
     iri: str
     label: str
     language: str
+    as_of: date
     types: tuple[Link, ...]
     properties: tuple[PropertyRow, ...]
     incoming: tuple[PropertyRow, ...]
@@ -93,8 +105,9 @@ class EntityView:
     schema_org: dict = field(default_factory=dict)
 
 
-def entity_view(store: GraphStore, description: Description, language: str) -> EntityView:
-    """Turn a non-empty description into the page's values; asks the store for labels and sources."""
+def entity_view(store: GraphStore, description: Description, language: str, as_of: date) -> EntityView:
+    """Turn a non-empty description into the page's values, the timeline's certainty as of `as_of`;
+    asks the store for labels and sources."""
     entity = pyoxigraph.NamedNode(description.entity)
     triples = description.triples
     outgoing: dict[str, list[Term]] = defaultdict(list)
@@ -110,9 +123,10 @@ def entity_view(store: GraphStore, description: Description, language: str) -> E
     dependent = _dependent_nodes(by_subject, entity)
     predicates = {pyoxigraph.NamedNode(p) for p in list(outgoing) + list(incoming)}
     type_iris = {t for node in by_subject.values() for t in node.get(RDF_TYPE, [])}
+    rule_iris = {rule for node in by_subject.values() for rule in node.get(GG + "derivedBy", [])}
     events = list(store.query(EVENTS_QUERY, substitutions={"entity": entity}))
     event_types = {row["type"] for row in events}
-    extra_labels = labels_of(store, {p for p in predicates | type_iris | event_types if isinstance(p, pyoxigraph.NamedNode)})
+    extra_labels = labels_of(store, {p for p in predicates | type_iris | event_types | rule_iris if isinstance(p, pyoxigraph.NamedNode)})
     book = LabelBook(list(triples) + extra_labels, language)
 
     sources = SourceRegister(store, book)
@@ -127,7 +141,7 @@ def entity_view(store: GraphStore, description: Description, language: str) -> E
         if predicate in OWN_SECTIONS or (predicate not in VOCABULARY_LABELS and all(term_key(v) in dependent for v in values)):
             continue
         rendered = [
-            _value(value, book, dependent, by_subject, sources.number_of(sources_of_facts.get((predicate, str(value)))))
+            _value(value, book, dependent, by_subject, sources.numbers_of(sources_of_facts.get((predicate, str(value)), [])))
             for value in _in_language(values, language)
         ]
         properties.append(PropertyRow(Link(predicate, book.label(predicate)), tuple(sorted(rendered, key=lambda v: v.text.lower()))))
@@ -137,7 +151,7 @@ def entity_view(store: GraphStore, description: Description, language: str) -> E
         shown = [s for s in subjects if term_key(s) not in dependent]
         if not shown:
             continue
-        values = sorted((_value(s, book, dependent, by_subject, None) for s in shown), key=lambda v: v.text.lower())
+        values = sorted((_value(s, book, dependent, by_subject) for s in shown), key=lambda v: v.text.lower())
         incoming_rows.append(
             PropertyRow(
                 Link(predicate, book.label(predicate)),
@@ -151,9 +165,9 @@ def entity_view(store: GraphStore, description: Description, language: str) -> E
     )
     label = book.label(entity)
     municipality = _municipality(outgoing, book) if any(t.iri == GG + "Municipality" for t in types) else None
-    timeline = tuple(sorted(_timeline(entity, by_subject, book, sources) + _events(events, book, sources), key=_chronological))
+    timeline = tuple(sorted(_timeline(entity, by_subject, book, sources, as_of) + _events(events, book, sources), key=_chronological))
     view_without_schema = EntityView(
-        description.entity, label, language, types, tuple(properties), tuple(incoming_rows), timeline, sources.entries(), municipality
+        description.entity, label, language, as_of, types, tuple(properties), tuple(incoming_rows), timeline, sources.entries(), municipality
     )
     return replace(view_without_schema, schema_org=schema_org(view_without_schema.iri, label, {t.iri for t in types if t.iri}, outgoing, book))
 
@@ -170,14 +184,14 @@ def _dependent_nodes(by_subject: dict[str, dict[str, list[Term]]], entity: pyoxi
     return {subject for subject in by_subject if subject != entity.value and (RDF_TYPE in by_subject[subject] or subject.startswith("_:"))}
 
 
-def _value(term: Term, book: LabelBook, dependent: set[str], by_subject: dict, source_index: int | None) -> Value:
+def _value(term: Term, book: LabelBook, dependent: set[str], by_subject: dict, source_indices: tuple[int, ...] = ()) -> Value:
     if isinstance(term, pyoxigraph.Literal):
         note = term.language or (compact_iri(term.datatype.value) if term.datatype and term.datatype.value != XSD_STRING else None)
-        return Value(term.value, None, note, source_index)
+        return Value(term.value, None, note, source_indices)
     key = term_key(term)
     if key in dependent:
-        return Value(_summary(key, by_subject, book), term.value if isinstance(term, pyoxigraph.NamedNode) else None, None, source_index)
-    return Value(book.label(term), term.value if isinstance(term, pyoxigraph.NamedNode) else None, None, source_index)
+        return Value(_summary(key, by_subject, book), term.value if isinstance(term, pyoxigraph.NamedNode) else None, None, source_indices)
+    return Value(book.label(term), term.value if isinstance(term, pyoxigraph.NamedNode) else None, None, source_indices)
 
 
 def _summary(node: str, by_subject: dict, book: LabelBook) -> str:
@@ -211,7 +225,29 @@ def _interval(node: str, by_subject: dict) -> tuple[str | None, str | None]:
     return _date_of(beginning, by_subject), _date_of(end, by_subject)
 
 
-def _timeline(entity: pyoxigraph.NamedNode, by_subject: dict, book: LabelBook, sources: "SourceRegister") -> list[TimelineEntry]:
+def _bound_rule(interval: str, side: str, by_subject: dict, book: LabelBook) -> str | None:
+    """The rule a bound of the interval was derived by (its label), None where a source states it."""
+    instant = by_subject.get(interval, {}).get(side, [None])[0]
+    rules = by_subject.get(term_key(instant), {}).get(GG + "derivedBy", []) if instant is not None else []
+    return book.label(rules[0]) if rules else None
+
+
+def _day(facts: dict, predicate: str) -> date | None:
+    values = facts.get(predicate, [])
+    return parse_date(values[0].value) if values else None
+
+
+def _certainty(facts: dict, by_subject: dict, as_of: date) -> str | None:
+    """How sure the relation is on `as_of`, from the days the build materialized for it (graph.time)."""
+    possible = Span(_day(facts, GG + "possiblyFrom"), _day(facts, GG + "possiblyUntil"))
+    certain = []
+    for period in facts.get(GG + "certainDuring", []):
+        period_facts = by_subject.get(term_key(period), {})
+        certain.append(Span(_day(period_facts, GG + "fromDay"), _day(period_facts, GG + "untilDay")))
+    return certainty_on(as_of, possible, certain)
+
+
+def _timeline(entity: pyoxigraph.NamedNode, by_subject: dict, book: LabelBook, sources: "SourceRegister", as_of: date) -> list[TimelineEntry]:
     entries = []
     for node, facts in by_subject.items():
         types = {t.value for t in facts.get(RDF_TYPE, [])}
@@ -222,9 +258,12 @@ def _timeline(entity: pyoxigraph.NamedNode, by_subject: dict, book: LabelBook, s
             continue
         others = facts.get(TIMELINE_SIDES[side], [])
         roles = facts.get(ORG + "role", [])
-        start = end = None
-        for interval in facts.get(ORG + "memberDuring", []) + facts.get(TIME + "hasTime", []):
+        start = end = start_rule = end_rule = None
+        for interval in facts.get(ORG + "memberDuring", []) + facts.get(DCTERMS + "temporal", []) + facts.get(TIME + "hasTime", []):
             start, end = _interval(term_key(interval), by_subject)
+            start_rule = _bound_rule(term_key(interval), TIME + "hasBeginning", by_subject, book)
+            end_rule = _bound_rule(term_key(interval), TIME + "hasEnd", by_subject, book)
+        observed = facts.get(GG + "lastObservedOn", [None])[0]
         citations = []
         for citation_node in facts.get(GG + "citation", []):
             citations.append(sources.add_quote(by_subject, citation_node))
@@ -244,6 +283,10 @@ def _timeline(entity: pyoxigraph.NamedNode, by_subject: dict, book: LabelBook, s
                 start=start,
                 end=end,
                 citations=tuple(citations),
+                start_rule=start_rule,
+                end_rule=end_rule,
+                certainty=_certainty(facts, by_subject, as_of),
+                observed=observed.value if observed is not None else None,
             )
         )
     return entries

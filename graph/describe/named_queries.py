@@ -6,13 +6,13 @@ declared type and turned into an RDF term, which the store binds by
 term serializer (remote backend). A wrong value raises `ParameterError` (400)
 naming the parameter and what would be valid.
 
-As of a date: a relation is valid on D when its beginning (if known) is on or
-before D and its end (if known) on or after D. A bound known only to the month
-or year counts as that whole month or year (the widest reading, as in
-`graph.time`): "since 2024-11" is valid on 2024-11-15 and 2024-12-01, not on
-2024-10-15. The queries report `certain = false` when D falls inside such an
-imprecise bound. When no date is given, the as-of date is today in NRW
-(Europe/Berlin), computed per call.
+As of a date (README "Time"): the queries list a relation on D when it may hold
+then (`gg:possiblyFrom` <= D <= `gg:possiblyUntil`, which the build derives from
+the stated bounds and the organisations' lifetimes) and say how sure the answer
+is (`certainty`: "certain" inside a `gg:certainDuring` period, else "possible";
+`reason`; `observedOn`), all computed once by `graph.time` at build time.
+When no date is given, the as-of date is today in NRW (Europe/Berlin),
+computed per call.
 
 >>> from queries import load_queries
 >>> query = load_queries()["who-coordinates"]
@@ -26,19 +26,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from functools import lru_cache
 from typing import Callable, Mapping, Sequence
-from zoneinfo import ZoneInfo
 
 import pyoxigraph
 
 from graph.errors import GovgraphError
 from graph.store.store import GraphStore, QueryResult, Term
+from graph.time import today_in_nrw
 from queries import PAGE_PARAMETER, PAGE_SIZE_PARAMETER, TODAY, NamedQuery, QueryDefinitionError, QueryParameter, load_queries
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-NRW_TIME_ZONE = ZoneInfo("Europe/Berlin")
 MAX_PAGE = 100_000
 _INTEGER = re.compile(r"^[+-]?[0-9]{1,18}$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -96,11 +95,6 @@ class NamedAnswer:
     arguments: BoundArguments
     result: QueryResult
     has_next_page: bool
-
-
-def today_in_nrw() -> date:
-    """Today's date where the network is (the default as-of date)."""
-    return datetime.now(NRW_TIME_ZONE).date()
 
 
 def find_query(name: str, queries: Mapping[str, NamedQuery] | None = None) -> NamedQuery:

@@ -8,8 +8,11 @@ share them.
   or `governance` (organisations and people together) as a networkx multigraph;
   nodes carry `label` (German), `type`, `type_label` (and for municipalities
   `ags`, `kreis`, `regierungsbezirk`, `population`), edges `relation`, `role`,
-  `start`/`end` (as the source gives them; absent when unknown) and `provenance`
-  (the IRIs of its sources; `provenance_title` their titles).
+  `start`/`end` (the period's bounds as given, absent when unknown; `start_rule`/`end_rule`
+  name the rule where a bound is derived, README "Time"), `certainty` on the as-of date
+  (`certain` or `possible`), `observed` (latest observation) and `provenance` (the IRIs
+  of its sources; `provenance_title` their titles). As of a date, a relation counts
+  while it may hold, a link without a period while both of its ends exist.
 - `compare(...)`, `degree(...)`, `betweenness(...)`, `pagerank(...)`,
   `brokerage(...)`, `components(...)`, `communities(...)`, `ego_network(...)`,
   `coordination_chains(...)`.
@@ -27,7 +30,7 @@ from typing import Callable, Iterable
 import networkx as nx
 
 from graph.errors import GovgraphError
-from graph.time import first_day, is_valid_on, last_day
+from graph.time import first_day, last_day
 from graph.network.relations import Entity, Network, Relation, read_network
 from graph.store.store import GraphStore
 
@@ -36,6 +39,8 @@ ORGANISATION_RELATIONS = (
 )
 PERSON_RELATIONS = ("post", "head", "membership", "coordination", "involvement")
 PROJECTIONS = ("organizations", "people", "municipalities", "governance")
+# Links without a period of their own: they hold while both ends exist.
+PLAIN_RELATIONS = ("sub-organisation", "head", "steering", "replaces")
 METRICS = ("degree", "betweenness", "pagerank", "brokerage", "components", "communities", "chains")
 GROUP_TYPES = ("WorkingGroup",)
 # Ties through which a node takes part in a group (containment, succession and steering are structure).
@@ -104,18 +109,26 @@ def project(network: Network, name: str, as_of: date | None = None) -> nx.MultiD
     """Build a named projection from a network already read."""
     if name not in PROJECTIONS:
         raise AnalyticsError(f"unknown projection {name!r}; valid: {', '.join(PROJECTIONS)}")
-    relations = [r for r in network.relations if as_of is None or is_valid_on(as_of, r.start, r.end)]
+    relations = [r for r in network.relations if as_of is None or _holds_on(network, r, as_of)]
     if name == "municipalities":
-        graph = _co_membership(network, relations)
+        graph = _co_membership(network, relations, as_of)
     else:
         graph = nx.MultiDiGraph()
         for relation in relations:
             if _belongs_to(network, name, relation):
-                _add_edge(graph, network, relation)
+                _add_edge(graph, network, relation, as_of)
     graph.graph.update({"name": f"govgraph {name}", "projection": name})
     if as_of is not None:
         graph.graph["as_of"] = as_of.isoformat()
     return graph
+
+
+def _holds_on(network: Network, relation: Relation, day: date) -> bool:
+    """A relation may hold on `day` within its bounds; a plain link while both of its ends exist (README "Time")."""
+    if relation.certainty(day) is None:
+        return False
+    ends = [network.entities.get(relation.source), network.entities.get(relation.target)]
+    return all(entity is None or entity.lifetime.contains(day) for entity in ends)
 
 
 def _belongs_to(network: Network, name: str, relation: Relation) -> bool:
@@ -145,22 +158,23 @@ def _sourced(network: Network, provenance: Iterable[str]) -> dict[str, str]:
     return attributes
 
 
-def _add_edge(graph: nx.MultiDiGraph, network: Network, relation: Relation) -> None:
+def _add_edge(graph: nx.MultiDiGraph, network: Network, relation: Relation, as_of: date | None) -> None:
     for node in (relation.source, relation.target):
         if node not in graph:
             graph.add_node(node, **_node_attributes(network.entities[node]))
     attributes: dict[str, object] = {"relation": relation.kind, "label": relation.role or relation.kind}
     if relation.role:
         attributes["role"] = relation.role
-    if relation.start:
-        attributes["start"] = relation.start
-    if relation.end:
-        attributes["end"] = relation.end
+    for name in ("start", "end", "start_rule", "end_rule", "observed"):
+        if getattr(relation, name):
+            attributes[name] = getattr(relation, name)
+    if as_of is not None and relation.kind not in PLAIN_RELATIONS:
+        attributes["certainty"] = relation.certainty(as_of)
     attributes.update(_sourced(network, relation.provenance))
     graph.add_edge(relation.source, relation.target, key=relation.key, **attributes)
 
 
-def _co_membership(network: Network, relations: list[Relation]) -> nx.MultiGraph:
+def _co_membership(network: Network, relations: list[Relation], as_of: date | None) -> nx.MultiGraph:
     """Municipalities linked once per group they are both members of, for the time both memberships overlap."""
     graph = nx.MultiGraph()
     members: dict[str, list[Relation]] = {}
@@ -187,6 +201,9 @@ def _co_membership(network: Network, relations: list[Relation]) -> nx.MultiGraph
                 attributes["start"] = start
             if end:
                 attributes["end"] = end
+            if as_of is not None:
+                both_certain = first.certainty(as_of) == second.certainty(as_of) == "certain"
+                attributes["certainty"] = "certain" if both_certain else "possible"
             attributes.update(_sourced(network, first.provenance + second.provenance))
             graph.add_edge(first.source, second.source, key=f"{group_iri} {first.key} {second.key}", **attributes)
     return graph
@@ -235,7 +252,8 @@ def compare(network: Network, name: str, before: date, after: date) -> Table:
 def _describe_edge(data: dict) -> str:
     period = f"{data.get('start', '?')}..{data.get('end', '')}"
     role = f" ({data['role']})" if data.get("role") else ""
-    return f"{data['relation']}{role} {period}"
+    certainty = f" [{data['certainty']}]" if data.get("certainty") else ""
+    return f"{data['relation']}{role} {period}{certainty}"
 
 
 def ego_network(graph: nx.Graph, node: str, radius: int = 1) -> nx.Graph:

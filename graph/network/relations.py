@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 from graph.store.store import GraphStore
+from graph.time import Span, certainty_on, first_day, last_day, parse_date
 
 PREFIXES = """\
 PREFIX gg: <https://w3id.org/govgraph/ontology#>
@@ -37,12 +39,18 @@ STANDARD_CLASS_LABELS = {
 }
 FOAF_PERSON = "http://xmlns.com/foaf/0.1/Person"
 
-# Any property of the relation whose value is a time:Interval gives its period.
+# Any property of the relation whose value is a time:Interval gives its period (stated, or derived by a rule:
+# README "Time"); the build's certainty about it comes with it.
 _PERIOD = """
-  OPTIONAL { ?relation org:memberDuring|dcterms:temporal ?interval . ?interval time:hasBeginning
-             / (time:inXSDDate|time:inXSDgYearMonth|time:inXSDgYear|time:inXSDDateTimeStamp) ?start }
-  OPTIONAL { ?relation org:memberDuring|dcterms:temporal ?interval2 . ?interval2 time:hasEnd
-             / (time:inXSDDate|time:inXSDgYearMonth|time:inXSDgYear|time:inXSDDateTimeStamp) ?end }
+  OPTIONAL { ?relation org:memberDuring|dcterms:temporal ?interval . ?interval time:hasBeginning ?startInstant .
+             ?startInstant time:inXSDDate|time:inXSDgYearMonth|time:inXSDgYear|time:inXSDDateTimeStamp ?start
+             OPTIONAL { ?startInstant gg:derivedBy ?startRule } }
+  OPTIONAL { ?relation org:memberDuring|dcterms:temporal ?interval2 . ?interval2 time:hasEnd ?endInstant .
+             ?endInstant time:inXSDDate|time:inXSDgYearMonth|time:inXSDgYear|time:inXSDDateTimeStamp ?end
+             OPTIONAL { ?endInstant gg:derivedBy ?endRule } }
+  OPTIONAL { ?relation gg:lastObservedOn ?observed }
+  OPTIONAL { ?relation gg:possiblyFrom ?possiblyFrom }
+  OPTIONAL { ?relation gg:possiblyUntil ?possiblyUntil }
 """
 _ROLE_AND_SOURCE = """
   OPTIONAL { ?relation org:role ?role .
@@ -57,9 +65,7 @@ _REIFIED_QUERIES = {
   ?relation a org:Membership ; org:member ?from ; org:organization ?to .
   OPTIONAL { ?relation a ?class FILTER(?class = gg:Coordination) }""",
     "post": """SELECT * WHERE {
-  ?relation a org:Post ; org:postIn ?to ; org:heldBy ?from .
-  OPTIONAL { ?appointment gg:appointedTo ?relation ; gg:appointee ?from ;
-             time:hasTime/(time:inXSDDate|time:inXSDgYearMonth|time:inXSDgYear) ?appointed }""",
+  ?relation a org:Post ; org:postIn ?to ; org:heldBy ?from .""",
     "support": """SELECT * WHERE {
   ?relation a gg:Support ; gg:supporter ?from ; gg:supported ?to .""",
     "funding": """SELECT * WHERE {
@@ -102,6 +108,9 @@ _MUNICIPALITIES = """SELECT ?node ?ags ?population ?kreis ?regierungsbezirk WHER
   OPTIONAL { ?node gg:inAdministrativeDistrict/skos:prefLabel ?regierungsbezirk
              FILTER(langMatches(lang(?regierungsbezirk), "de")) } }"""
 _SOURCE_TITLES = "SELECT ?source ?title WHERE { ?source a gg:Source ; dcterms:title ?title }"
+_CERTAIN_PERIODS = "SELECT ?relation ?from ?until WHERE { ?relation gg:certainDuring ?period . ?period gg:fromDay ?from ; gg:untilDay ?until }"
+_LIFETIMES = """SELECT ?node ?from ?until WHERE { ?node gg:existedDuring ?lifetime .
+  OPTIONAL { ?lifetime time:hasBeginning/gg:firstDay ?from } OPTIONAL { ?lifetime time:hasEnd/gg:lastDay ?until } }"""
 
 
 @dataclass(frozen=True)
@@ -114,11 +123,18 @@ class Entity:
     type_label: str
     is_person: bool
     attributes: dict[str, object] = field(default_factory=dict)
+    lifetime: Span = Span(None, None)  # the days it existed, where the sources or rules bound them
 
 
 @dataclass(frozen=True)
 class Relation:
-    """One relation from `source` to `target`; `start`/`end` as the source gives them (None: unknown)."""
+    """One relation from `source` to `target`.
+
+    `start`/`end` are its period's bounds as given (None: unknown); `start_rule`/`end_rule` name the rule when a
+    bound is derived, not stated (README "Time"); `possible` and `certain` are the days on which it may and
+    certainly holds, as the build computed them (None: not computed, the bounds tell), `observed` its latest
+    observation. Plain links (sub-organisation, head, …) have no period of their own.
+    """
 
     key: str
     source: str
@@ -128,6 +144,16 @@ class Relation:
     start: str | None
     end: str | None
     provenance: tuple[str, ...]
+    start_rule: str | None = None
+    end_rule: str | None = None
+    possible: Span | None = None
+    certain: tuple[Span, ...] = ()
+    observed: str | None = None
+
+    def certainty(self, day: date) -> str | None:
+        """"certain" or "possible" on `day`, None where it does not hold."""
+        possible = self.possible or Span(first_day(self.start) if self.start else None, last_day(self.end) if self.end else None)
+        return certainty_on(day, possible, self.certain)
 
 
 @dataclass(frozen=True)
@@ -142,7 +168,7 @@ class Network:
 def read_network(store: GraphStore) -> Network:
     """Read the entities and relations (a handful of SPARQL queries)."""
     entities = _read_entities(store)
-    reified = _read_reified(store)
+    reified = _read_reified(store, _certain_periods(store))
     posts = {(relation.source, relation.target) for relation in reified if relation.kind == "post"}
     # org:headOf restates a head's post; keep it only where no post says so.
     plain = [r for r in _read_plain(store) if not (r.kind == "head" and (r.source, r.target) in posts)]
@@ -156,25 +182,36 @@ def _value(row, name: str) -> str | None:
     return None if term is None else term.value
 
 
-def _read_reified(store: GraphStore) -> list[Relation]:
+def _certain_periods(store: GraphStore) -> dict[str, tuple[Span, ...]]:
+    periods: dict[str, list[Span]] = defaultdict(list)
+    for row in store.query(PREFIXES + _CERTAIN_PERIODS):
+        periods[row["relation"].value].append(Span(parse_date(row["from"].value), parse_date(row["until"].value)))
+    return {relation: tuple(sorted(spans, key=lambda span: span.first)) for relation, spans in periods.items()}  # type: ignore[arg-type, return-value]
+
+
+def _read_reified(store: GraphStore, certain: dict[str, tuple[Span, ...]]) -> list[Relation]:
     relations: list[Relation] = []
     for kind, head in _REIFIED_QUERIES.items():
         found: dict[str, dict] = {}
         for row in store.query(PREFIXES + head + _ROLE_AND_SOURCE + _PERIOD + "}"):
             record = found.setdefault(
                 row["relation"].value,
-                {"from": row["from"].value, "to": row["to"].value, "kind": kind, "roles": set(), "starts": set(), "ends": set(),
-                 "sources": set(), "appointed": set()},
+                {"from": row["from"].value, "to": row["to"].value, "kind": kind, "roles": set(), "sources": set(),
+                 "start": None, "end": None, "start_rule": None, "end_rule": None, "observed": None,
+                 "possiblyFrom": None, "possiblyUntil": None},
             )
             subclass = _value(row, "class") if kind == "membership" else None
             if subclass in _SUBCLASS_KINDS:
                 record["kind"] = _SUBCLASS_KINDS[subclass]
-            for name, bucket in (("roleLabel", "roles"), ("start", "starts"), ("end", "ends"), ("source", "sources"), ("appointed", "appointed")):
+            for name, bucket in (("roleLabel", "roles"), ("source", "sources")):
                 if row[name] is not None:
                     record[bucket].add(row[name].value)
+            # The build gives a period at most one beginning and one end, stated or derived.
+            for name in ("start", "end", "start_rule", "end_rule", "observed", "possiblyFrom", "possiblyUntil"):
+                column = {"start_rule": "startRule", "end_rule": "endRule"}.get(name, name)
+                if row[column] is not None:
+                    record[name] = _local_name(row[column].value) if name.endswith("_rule") else row[column].value
         for key, record in found.items():
-            # A post without a stated period is held from the holder's appointment to it, if one is known.
-            starts = record["starts"] or record["appointed"]
             relations.append(
                 Relation(
                     key=key,
@@ -182,13 +219,24 @@ def _read_reified(store: GraphStore) -> list[Relation]:
                     target=record["to"],
                     kind=record["kind"],
                     role="; ".join(sorted(record["roles"])) or None,
-                    # Several stated bounds (different precisions): the earliest beginning, the latest end.
-                    start=min(starts) if starts else None,
-                    end=max(record["ends"]) if record["ends"] else None,
+                    start=record["start"],
+                    end=record["end"],
                     provenance=tuple(sorted(record["sources"])),
+                    start_rule=record["start_rule"],
+                    end_rule=record["end_rule"],
+                    possible=_possible_days(record),
+                    certain=certain.get(key, ()),
+                    observed=record["observed"],
                 )
             )
     return relations
+
+
+def _possible_days(record: dict) -> Span | None:
+    """The days the build says the relation may hold on; None for a graph the build did not derive."""
+    if record["possiblyFrom"] is None and record["possiblyUntil"] is None and (record["start"] or record["end"]):
+        return None
+    return Span(*(parse_date(record[name]) if record[name] else None for name in ("possiblyFrom", "possiblyUntil")))
 
 
 def _read_plain(store: GraphStore) -> list[Relation]:
@@ -213,6 +261,10 @@ def _read_entities(store: GraphStore) -> dict[str, Entity]:
     class_labels = STANDARD_CLASS_LABELS | {row["class"].value: row["label"].value for row in store.query(PREFIXES + _CLASS_LABELS)}
     labels = _best_labels(store)
     municipal = _municipality_attributes(store)
+    lifetimes = {
+        row["node"].value: Span(*(parse_date(row[name].value) if row[name] is not None else None for name in ("from", "until")))
+        for row in store.query(PREFIXES + _LIFETIMES)
+    }
 
     entities = {}
     for node, node_classes in classes.items():
@@ -224,6 +276,7 @@ def _read_entities(store: GraphStore) -> dict[str, Entity]:
             type_label=class_labels.get(most_specific, _local_name(most_specific)),
             is_person=FOAF_PERSON in node_classes,
             attributes=municipal.get(node, {}),
+            lifetime=lifetimes.get(node, Span(None, None)),
         )
     return entities
 
