@@ -69,7 +69,9 @@ def test_query_format_that_does_not_fit_the_query_form(built):
 def test_syntax_error_exits_1_with_line_and_column(built):
     result = run(built, "query", "SELECT * WHERE {\n ?s ?p }")
     assert result.returncode == 1
-    assert "syntax error at line 2" in result.stderr
+    assert "syntax error at line 2, column 2: incomplete triple pattern `?s ?p`" in result.stderr
+    result = run(built, "query", "SELEC * WHERE { ?s ?p ?o }")
+    assert result.returncode == 1 and "did you mean SELECT?" in result.stderr
 
 
 def test_stats_lists_graphs_and_classes(built):

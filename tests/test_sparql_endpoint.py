@@ -131,9 +131,23 @@ def test_syntax_error_names_line_and_column_in_text_and_json(sparql):
     text = requests.get(sparql, params={"query": query})
     assert text.status_code == 400
     assert text.headers["Content-Type"].startswith("text/plain")
-    assert "syntax error at line 2, column 16" in text.text
+    assert "syntax error at line 2, column 9: incomplete triple pattern `?s ?p`" in text.text
     envelope = requests.get(sparql, params={"query": query}, headers={"Accept": "application/json"}).json()
-    assert (envelope["ok"], envelope["status"], envelope["line"], envelope["column"]) == (False, 400, 2, 16)
+    assert (envelope["ok"], envelope["status"], envelope["line"], envelope["column"]) == (False, 400, 2, 9)
+
+
+@pytest.mark.parametrize(
+    ("query", "hint"),
+    [
+        ("SELECT * WHERE { ?s a foaf:Person }", "the prefix foaf: (in foaf:Person) is not declared"),
+        ("SELEC * WHERE { ?s ?p ?o }", "SELEC is not a SPARQL keyword; did you mean SELECT?"),
+    ],
+)
+def test_syntax_error_hints_in_text_and_json(sparql, query, hint):
+    text = requests.post(sparql, data={"query": query})
+    assert text.status_code == 400 and hint in text.text
+    envelope = requests.post(sparql, data=query.encode(), headers={"Content-Type": "application/sparql-query", "Accept": "application/json"}).json()
+    assert hint in envelope["error"] and envelope["line"] == 1
 
 
 def test_undefined_prefix_message_is_short(sparql):
