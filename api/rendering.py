@@ -9,6 +9,8 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from flask import Response, render_template, request
+from werkzeug.exceptions import BadRequest
+from werkzeug.http import HTTP_STATUS_CODES
 
 from api.negotiation import LANGUAGES, page_language
 from api.store_access import current_settings
@@ -22,7 +24,7 @@ UI_TEXT = {
         "since": "seit", "until": "bis", "undated": "ohne Datum", "more": "weitere",
         "municipality": "Gemeinde", "ags": "Amtlicher Gemeindeschlüssel (AGS)", "district": "Kreis",
         "administrative_district": "Regierungsbezirk", "population": "Einwohnerzahl", "wikidata": "Wikidata",
-        "kreisfrei": "kreisfrei", "source": "Quelle", "not_found": "Nicht gefunden",
+        "kreisfrei": "kreisfrei", "source": "Quelle", "status_404": "Nicht gefunden", "status_400": "Ungültige Anfrage",
         "results": "Treffer", "no_results": "Keine Treffer.", "structure": "Aufbau des Netzwerks",
         "working_groups": "Arbeitsgemeinschaften", "bodies": "Gremien", "supporters": "Unterstützung",
         "coordination": "Koordinierung", "members": "Mitglieder", "former": "Hervorgegangen aus",
@@ -30,6 +32,8 @@ UI_TEXT = {
         "language": "Sprache", "iri": "IRI", "machine": "Für Programme", "involvement": "Anlassbezogen eingebunden",
         "api_docs": "Dokumentation", "explore": "Netzwerk interaktiv erkunden",
         "triples": "Tripel", "entities": "Entitäten", "named_graphs": "Benannte Graphen (je Quelle)",
+        "search_empty": "Die Suche braucht einen Text, z. B. /search?q=Dortmund",
+        "search_too_long": "Der Suchtext ist {length} Zeichen lang; höchstens {limit} sind erlaubt",
     },
     "en": {
         "home": "Home", "sparql": "SPARQL", "api": "REST API", "dataset": "Dataset", "ontology": "Ontology",
@@ -38,7 +42,7 @@ UI_TEXT = {
         "since": "since", "until": "until", "undated": "undated", "more": "more",
         "municipality": "Municipality", "ags": "Official municipality key (AGS)", "district": "Kreis (district)",
         "administrative_district": "Regierungsbezirk (government region)", "population": "Population", "wikidata": "Wikidata",
-        "kreisfrei": "independent city", "source": "Source", "not_found": "Not found",
+        "kreisfrei": "independent city", "source": "Source", "status_404": "Not found", "status_400": "Bad request",
         "results": "results", "no_results": "Nothing found.", "structure": "Structure of the network",
         "working_groups": "Working groups", "bodies": "Bodies", "supporters": "Support",
         "coordination": "Coordination", "members": "Members", "former": "Emerged from",
@@ -46,6 +50,8 @@ UI_TEXT = {
         "language": "Language", "iri": "IRI", "machine": "For programs", "involvement": "Involved on occasion",
         "api_docs": "documentation", "explore": "Explore the network interactively",
         "triples": "triples", "entities": "entities", "named_graphs": "Named graphs (one per source)",
+        "search_empty": "the search needs a text, e.g. /search?q=Dortmund",
+        "search_too_long": "the search text is {length} characters long; at most {limit} are allowed",
     },
 }
 
@@ -79,9 +85,9 @@ def with_query(**changes: str | None) -> str:
     return request.path + ("?" + urlencode(arguments) if arguments else "")
 
 
-def render(template: str, status: int = 200, **context: object) -> Response:
+def render(template: str, status: int = 200, language: str | None = None, **context: object) -> Response:
     """Render a page in the reader's language."""
-    language = page_language()
+    language = language or page_language()
     body = render_template(
         template,
         language=language,
@@ -92,3 +98,13 @@ def render(template: str, status: int = 200, **context: object) -> Response:
         **context,
     )
     return Response(body, status=status, mimetype="text/html")
+
+
+def render_error_page(status: int, message: str) -> Response:
+    """An error as a page in the site's layout (German when the error is the ?lang= parameter itself)."""
+    try:
+        language = page_language()
+    except BadRequest:
+        language = LANGUAGES[0]
+    title = UI_TEXT[language].get(f"status_{status}") or HTTP_STATUS_CODES.get(status, "Error")
+    return render("error.html", status=status, language=language, status_code=status, title=title, message=message)
