@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request, send_from_directory
 from werkzeug.exceptions import BadRequest
 
 from api.negotiation import conditional, page_language
@@ -41,3 +41,9 @@ def search_page() -> Response:
         raise BadRequest(text["search_too_long"].format(length=len(query), limit=MAX_SEARCH_LENGTH))
     results = search(current_store(), query, current_settings().id_base, page_language())
     return render("search.html", query=query, results=results)
+
+
+@pages.get("/favicon.ico")
+def favicon() -> Response:
+    """The site's icon where browsers look for it by default (pages also link it)."""
+    return send_from_directory(current_app.static_folder or "static", "favicon.svg", mimetype="image/svg+xml", max_age=86400)

@@ -30,9 +30,14 @@ UI_TEXT = {
         "coordination": "Koordinierung", "members": "Mitglieder", "former": "Hervorgegangen aus",
         "stand": "Stand: ca.", "attribution": "Datenquelle: Statistisches Bundesamt (Destatis), Gemeindeverzeichnis GV-ISys, dl-de/by-2-0 (geändert)",
         "language": "Sprache", "iri": "IRI", "machine": "Für Programme", "involvement": "Anlassbezogen eingebunden",
-        "api_docs": "Dokumentation", "explore": "Netzwerk interaktiv erkunden",
+        "api_docs": "Dokumentation", "explore": "Netzwerk interaktiv erkunden", "explore_short": "Erkunden",
         "triples": "Tripel", "entities": "Entitäten", "named_graphs": "Benannte Graphen (je Quelle)",
         "search_empty": "Die Suche braucht einen Text, z. B. /search?q=Dortmund",
+        "sparql_title": "SPARQL-Abfragen", "sparql_endpoint": "SPARQL-1.1-Abfragen an den Graphen unter",
+        "sparql_formats": "(GET oder POST; Ergebnisse als SPARQL JSON, XML, CSV, TSV, Turtle, N-Triples, JSON-LD, RDF/XML).",
+        "sparql_tabs": "Die %d Reiter enthalten die benannten Abfragen des Projekts, ihre Beispielwerte schon eingesetzt "
+                       "(die VALUES-Zeile oben in der Abfrage): ▶ führt sie aus, geänderte Werte fragen nach anderem. "
+                       "IRIs in den Ergebnissen führen zur Seite der Entität.",
         "search_too_long": "Der Suchtext ist {length} Zeichen lang; höchstens {limit} sind erlaubt",
     },
     "en": {
@@ -48,9 +53,14 @@ UI_TEXT = {
         "coordination": "Coordination", "members": "Members", "former": "Emerged from",
         "stand": "as of approx.", "attribution": "Data source: Statistisches Bundesamt (Destatis), Gemeindeverzeichnis GV-ISys, dl-de/by-2-0 (modified)",
         "language": "Language", "iri": "IRI", "machine": "For programs", "involvement": "Involved on occasion",
-        "api_docs": "documentation", "explore": "Explore the network interactively",
+        "api_docs": "documentation", "explore": "Explore the network interactively", "explore_short": "Explore",
         "triples": "triples", "entities": "entities", "named_graphs": "Named graphs (one per source)",
         "search_empty": "the search needs a text, e.g. /search?q=Dortmund",
+        "sparql_title": "SPARQL queries", "sparql_endpoint": "SPARQL 1.1 queries against the graph at",
+        "sparql_formats": "(GET or POST; results as SPARQL JSON, XML, CSV, TSV, Turtle, N-Triples, JSON-LD, RDF/XML).",
+        "sparql_tabs": "The %d tabs hold the project's named queries with their example values filled in "
+                       "(the VALUES line at the top of each query): ▶ runs one, other values ask about something else. "
+                       "IRIs in the results lead to the entity's page.",
         "search_too_long": "the search text is {length} characters long; at most {limit} are allowed",
     },
 }

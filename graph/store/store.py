@@ -261,8 +261,8 @@ def _rdf_format(media_type: str) -> pyoxigraph.RdfFormat:
 
 # --- Binding values into query text for remote servers --------------------------------------
 
-def bind_values(sparql: str, substitutions: Mapping[str, Term]) -> str:
-    """Bind variables by a VALUES block at the start of the query's WHERE group.
+def bind_values(sparql: str, substitutions: Mapping[str, Term], note: str | None = None) -> str:
+    """Bind variables by a VALUES block at the start of the query's WHERE group (on a line of its own after `note`).
 
     Terms are written by pyoxigraph (escaped N-Triples syntax), never pasted from user text.
 
@@ -272,6 +272,8 @@ def bind_values(sparql: str, substitutions: Mapping[str, Term]) -> str:
     names = " ".join(f"?{name}" for name in substitutions)
     values = " ".join(str(term) for term in substitutions.values())
     block = f" VALUES ({names}) {{ ({values}) }}"
+    if note is not None:
+        block = f"\n  # {note}\n  VALUES ({names}) {{ ({values}) }}"
     position = _where_group_start(sparql)
     return sparql[: position + 1] + block + sparql[position + 1 :]
 
