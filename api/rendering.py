@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Response, render_template, request
+from flask import Flask, Response, render_template, request
+from markdown_it import MarkdownIt
+from markupsafe import Markup
 from werkzeug.exceptions import BadRequest
 from werkzeug.http import HTTP_STATUS_CODES
 
@@ -33,6 +35,20 @@ UI_TEXT = {
         "api_docs": "Dokumentation", "explore": "Netzwerk interaktiv erkunden", "explore_short": "Erkunden",
         "triples": "Tripel", "entities": "Entitäten", "named_graphs": "Benannte Graphen (je Quelle)",
         "search_empty": "Die Suche braucht einen Text, z. B. /search?q=Dortmund",
+        "explore_title": "Netzwerk erkunden",
+        "explore_intro": "Beziehungen zwischen Organisationen, Gremien, Kommunen und Personen – zu einem Stichtag oder über alle "
+                         "Zeiträume. Beziehungen mit unbekanntem Beginn oder Ende gelten als offen. Ein Klick auf einen Knoten "
+                         "zeigt seine Beziehungen und Quellen.",
+        "explore_view": "Ansicht", "explore_date": "Stichtag", "explore_all_periods": "Alle Zeiträume",
+        "explore_search_placeholder": "Name, z. B. Dortmund", "explore_graphic": "Netzwerkgrafik",
+        "explore_hint": "Knoten anklicken für Details.",
+        "explore_ui": {
+            "loading": "lädt …", "no_answer": "Der Server antwortet nicht: ", "error": "Fehler", "nodes": "Knoten",
+            "relations": "Beziehungen", "on": "am", "all_periods": "über alle Zeiträume", "download": "Herunterladen: ",
+            "undated": "ohne Datum", "from": "ab ", "start_unknown": "Beginn unbekannt", "until": ", bis ",
+            "type": "Typ", "ags": "AGS", "district": "Kreis", "administrative_district": "Regierungsbezirk",
+            "population": "Einwohner", "open_page": "Seite öffnen", "source": "Quelle: ", "matches": "Treffer",
+        },
         "sparql_title": "SPARQL-Abfragen", "sparql_endpoint": "SPARQL-1.1-Abfragen an den Graphen unter",
         "sparql_formats": "(GET oder POST; Ergebnisse als SPARQL JSON, XML, CSV, TSV, Turtle, N-Triples, JSON-LD, RDF/XML).",
         "sparql_tabs": "Die %d Reiter enthalten die benannten Abfragen des Projekts, ihre Beispielwerte schon eingesetzt "
@@ -56,6 +72,20 @@ UI_TEXT = {
         "api_docs": "documentation", "explore": "Explore the network interactively", "explore_short": "Explore",
         "triples": "triples", "entities": "entities", "named_graphs": "Named graphs (one per source)",
         "search_empty": "the search needs a text, e.g. /search?q=Dortmund",
+        "explore_title": "Explore the network",
+        "explore_intro": "Relations between organisations, bodies, municipalities and people – on a date or over all "
+                         "periods. Relations whose beginning or end is unknown count as open. Click a node for its "
+                         "relations and sources.",
+        "explore_view": "View", "explore_date": "Date", "explore_all_periods": "All periods",
+        "explore_search_placeholder": "name, e.g. Dortmund", "explore_graphic": "Network graphic",
+        "explore_hint": "Click a node for details.",
+        "explore_ui": {
+            "loading": "loading …", "no_answer": "The server does not answer: ", "error": "Error", "nodes": "nodes",
+            "relations": "relations", "on": "on", "all_periods": "over all periods", "download": "Download: ",
+            "undated": "undated", "from": "from ", "start_unknown": "beginning unknown", "until": ", until ",
+            "type": "Type", "ags": "AGS", "district": "Kreis (district)", "administrative_district": "Regierungsbezirk",
+            "population": "Population", "open_page": "Open page", "source": "Source: ", "matches": "matches",
+        },
         "sparql_title": "SPARQL queries", "sparql_endpoint": "SPARQL 1.1 queries against the graph at",
         "sparql_formats": "(GET or POST; results as SPARQL JSON, XML, CSV, TSV, Turtle, N-Triples, JSON-LD, RDF/XML).",
         "sparql_tabs": "The %d tabs hold the project's named queries with their example values filled in "
@@ -64,6 +94,24 @@ UI_TEXT = {
         "search_too_long": "the search text is {length} characters long; at most {limit} are allowed",
     },
 }
+
+
+# CommonMark without raw HTML: any HTML in a text is shown escaped, never passed through.
+_MARKDOWN = MarkdownIt("commonmark", {"html": False})
+
+
+def markdown_html(text: str | None) -> Markup:
+    """A Markdown text (the OpenAPI document's descriptions) as safe HTML.
+
+    >>> str(markdown_html("Use `asOf` <script>"))
+    '<p>Use <code>asOf</code> &lt;script&gt;</p>\\n'
+    """
+    return Markup(_MARKDOWN.render(text or ""))
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Filters every template may use."""
+    app.add_template_filter(markdown_html, "markdown")
 
 
 def local_href(iri: str | None) -> str | None:
