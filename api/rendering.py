@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from babel.numbers import format_decimal
 from flask import Flask, Response, render_template, request
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 from werkzeug.exceptions import BadRequest
@@ -109,9 +112,16 @@ def markdown_html(text: str | None) -> Markup:
     return Markup(_MARKDOWN.render(text or ""))
 
 
+@pass_context
+def localized_number(context: Context, value: int | float | str) -> str:
+    """A number as the page's language writes it (English 588,250; German 588.250), by Babel's CLDR data."""
+    return format_decimal(value, locale=context.get("language") or LANGUAGES[0])
+
+
 def register_template_helpers(app: Flask) -> None:
     """Filters every template may use."""
     app.add_template_filter(markdown_html, "markdown")
+    app.add_template_filter(localized_number, "number")
 
 
 def local_href(iri: str | None) -> str | None:

@@ -112,8 +112,9 @@ def test_municipality_page_shows_reference_data(live_server):
     assert "05913000" in page and "Regierungsbezirk Arnsberg" in page
     assert 'href="http://www.wikidata.org/entity/Q1295"' in page
     assert "dl-de/by-2-0" in page
-    population = re.search(r'class="population">([\d.]+)', page).group(1)
-    assert int(population.replace(".", "")) > 500_000
+    assert '<dd class="population">588.250 ' in page  # German digit grouping on the German page
+    english = curl(f"{live_server}/id/organization/gemeinde-05913000?lang=en", "Accept: text/html")[2].decode()
+    assert '<dd class="population">588,250 ' in english
 
 
 @pytest.mark.parametrize("media_type, key, rdflib_format", RDF_FORMATS)
@@ -284,3 +285,11 @@ def test_pages_render_the_same_on_the_remote_backend(remote_settings):
     assert 'href="/id/organization/ag-stadtumbau">AG Stadtumbau</a>' in home
     turtle = client.get("/id/organization/ag-stadtumbau", headers={"Accept": "text/turtle"})
     assert (AG_STADTUMBAU, SKOS.prefLabel, Literal("AG Stadtumbau", lang="de")) in parse(turtle.data, "turtle")
+
+
+def test_pages_have_a_favicon(live_server):
+    status, _, body = curl(f"{live_server}/", "Accept: text/html")
+    icon = re.search(r'<link rel="icon" type="image/svg\+xml" href="([^"]+)">', body.decode()).group(1)
+    for path in (icon, "/favicon.ico"):
+        status, headers, image = curl(live_server + path)
+        assert status == 200 and headers["content-type"].startswith("image/svg+xml") and b"<svg" in image
