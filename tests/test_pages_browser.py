@@ -58,7 +58,7 @@ def test_home_page_shows_the_structure_and_leads_to_the_coordinator(page, live_s
     expect(page.locator("#bodies")).to_contain_text("Koordinierungsrunde")
     expect(page.locator("#supporters")).to_contain_text("Kommunale Spitzenverbände")
     expect(page.get_by_role("link", name="SPARQL", exact=True).first).to_have_attribute("href", "/sparql")
-    expect(page.get_by_role("link", name="REST-API", exact=True).first).to_have_attribute("href", "/api/queries")
+    expect(page.get_by_role("link", name="REST-API", exact=True).first).to_have_attribute("href", "/api/docs")  # the page for people
     screenshot(page, "home", capsys, record_property)
 
     page.locator("#working-groups").get_by_role("link", name="AG Stadtumbau", exact=True).click()
