@@ -5,15 +5,20 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup system-deps bench-deps build serve test bench clean
+.PHONY: setup system-deps bench-deps build serve test bench clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+# What serving needs (the core dependencies), and everything the tests and benchmarks need besides.
+$(VENV)/.installed-serve: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test,bench]'
-	touch $@
+	touch $@ $(VENV)/.installed-serve
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -26,9 +31,10 @@ system-deps:
 	@command -v chromium >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		$$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }
 
-build: setup
+build: $(VENV)/.installed-serve node_modules/.installed
 	$(BIN)/govgraph build
 
+# make serve PORT=8080 HOST=0.0.0.0
 serve: build
 	$(BIN)/govgraph serve --host $(HOST) --port $(PORT)
 
@@ -44,4 +50,8 @@ bench: setup bench-deps
 	$(BIN)/python -m bench.run
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache
+	rm -rf $(VENV) node_modules .pytest_cache test-output .hypothesis .schemathesis *.egg-info
+
+# The README's screenshots (docs/screenshots/*.png), taken anew with headless Chromium.
+screenshots: setup system-deps
+	$(BIN)/python docs/screenshots.py

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Flask
 
 from api.errors import register_error_handlers
+from api.rendering import register_template_helpers
 from graph.config import Settings
 from graph.store import GraphStore, StoreProvider
 
@@ -21,6 +22,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
     app.extensions["govgraph_store"] = StoreProvider(settings, store)
     register_error_handlers(app)
+    register_template_helpers(app)
     # Blueprints, one per feature:
     from api.linked_data import register_linked_data_pages; register_linked_data_pages(app)  # noqa: E702
     from api.analytics import bp as analytics_blueprint; app.register_blueprint(analytics_blueprint)  # noqa: E702

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, jsonify, render_template, request, send_from_directory
+from flask import Blueprint, Response, jsonify, request, send_from_directory
 from werkzeug.exceptions import BadRequest, NotFound
 
+from api.rendering import render
 from api.store_access import current_settings, current_store, query_runner
 from graph.network import (
     FORMAT_NAMES,
@@ -37,7 +38,14 @@ from graph.time import parse_date
 
 bp = Blueprint("analytics", __name__)
 
-CYTOSCAPE_DIR = REPO_ROOT / "node_modules" / "cytoscape" / "dist"
+# The explorer's scripts, from the pinned npm packages (installed by `make setup`), by the name the page uses.
+NODE_MODULES = REPO_ROOT / "node_modules"
+EXPLORE_SCRIPTS = {
+    "cytoscape.min.js": NODE_MODULES / "cytoscape" / "dist" / "cytoscape.min.js",
+    "layout-base.js": NODE_MODULES / "layout-base" / "layout-base.js",
+    "cose-base.js": NODE_MODULES / "cose-base" / "cose-base.js",
+    "cytoscape-fcose.js": NODE_MODULES / "cytoscape-fcose" / "cytoscape-fcose.js",
+}
 TABLE_MEDIA_TYPES = {"json": "application/json", "csv": "text/csv"}
 
 
@@ -142,7 +150,7 @@ def analytics(metric: str) -> Response:
 def explore() -> Response:
     """The interactive network page: projection and date controls, search, node details."""
     settings = current_settings()
-    page = render_template(
+    return render(
         "explore.html",
         projections={name: PROJECTION_TITLES[name] for name in PROJECTIONS},
         projection=request.args.get("projection") if request.args.get("projection") in PROJECTIONS else "governance",
@@ -150,13 +158,16 @@ def explore() -> Response:
         id_base=settings.id_base,
         type_colours=TYPE_COLOURS,
         relation_styles={name: {"label": label, "colour": colour, "style": style} for name, (label, colour, style) in RELATION_STYLES.items()},
+        scripts=list(EXPLORE_SCRIPTS),
     )
-    return Response(page, mimetype="text/html")
 
 
 @bp.get("/explore/assets/<path:filename>")
 def explore_assets(filename: str) -> Response:
-    """Cytoscape.js from the pinned npm package (installed by `make setup`), never a CDN."""
-    if not CYTOSCAPE_DIR.is_dir():
+    """Cytoscape.js and its fCoSE layout from the pinned npm packages (installed by `make setup`), never a CDN."""
+    path = EXPLORE_SCRIPTS.get(filename)
+    if path is None:
+        raise NotFound(f"no explorer asset {filename!r}")
+    if not path.is_file():
         raise NotFound("the explorer's files are missing: run `make setup` (npm ci) first")
-    return send_from_directory(CYTOSCAPE_DIR, filename, max_age=3600)
+    return send_from_directory(path.parent, path.name, max_age=3600)

@@ -12,7 +12,7 @@ from urllib.parse import quote
 from flask import Blueprint, Flask, Response
 
 from api.negotiation import OFFERS, Offer, conditional, negotiate, page_date, page_language
-from api.rendering import render
+from api.rendering import render, render_error_page
 from api.store_access import current_settings, current_store
 from graph.describe import describe, entity_view, error_document, named_graph_rdf, ontology_html, store_modified
 
@@ -74,7 +74,7 @@ def named_graph(name: str) -> Response:
 def not_found(offer: Offer, message: str) -> Response:
     """A 404 in the negotiated format: a page, or an RDF hydra:Error."""
     if offer.rdf is None:
-        response = render("error.html", status=404, status_code=404, message=message)
+        response = render_error_page(404, message)
     else:
         response = Response(error_document(404, "Not Found", message, offer.rdf), status=404, mimetype=offer.media_type)
     response.vary.add("Accept")

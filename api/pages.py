@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request, send_from_directory
 from werkzeug.exceptions import BadRequest
 
 from api.negotiation import conditional, page_language
-from api.rendering import render
+from api.rendering import UI_TEXT, render
 from api.store_access import current_settings, current_store
 from graph.describe import store_modified
 from graph.network import network_overviews, search
@@ -34,9 +34,16 @@ def home() -> Response:
 def search_page() -> Response:
     """Entities whose label contains the query text."""
     query = request.args.get("q", "").strip()
+    text = UI_TEXT[page_language()]
     if not query:
-        raise BadRequest("the search needs a text: /search?q=TEXT")
+        raise BadRequest(text["search_empty"])
     if len(query) > MAX_SEARCH_LENGTH:
-        raise BadRequest(f"the search text is {len(query)} characters long; at most {MAX_SEARCH_LENGTH} are allowed")
+        raise BadRequest(text["search_too_long"].format(length=len(query), limit=MAX_SEARCH_LENGTH))
     results = search(current_store(), query, current_settings().id_base, page_language())
     return render("search.html", query=query, results=results)
+
+
+@pages.get("/favicon.ico")
+def favicon() -> Response:
+    """The site's icon where browsers look for it by default (pages also link it)."""
+    return send_from_directory(current_app.static_folder or "static", "favicon.svg", mimetype="image/svg+xml", max_age=86400)

@@ -10,9 +10,10 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 from typing import Mapping
 
-from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, jsonify, request, url_for
 
 from api.errors import error_response
+from api.rendering import render
 from api.openapi import GRAPH_FORMATS, TABLE_FORMATS, openapi_document, output_formats
 from api.store_access import current_settings, current_store, query_runner
 from graph.store import GraphStore, rdf_format, results_format, serialize, term_text
@@ -107,9 +108,9 @@ def openapi() -> Response:
 
 
 @blueprint.get("/api/docs")
-def docs() -> str:
-    """A human page for the same document, rendered on the server (no scripts, no CDN)."""
-    return render_template("queries_docs.html", document=_document())
+def docs() -> Response:
+    """A human page for the same document in the site's layout, rendered on the server (no scripts, no CDN)."""
+    return render("queries_docs.html", document=_document())
 
 
 def _document() -> dict:

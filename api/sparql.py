@@ -13,17 +13,17 @@ import functools
 import hmac
 import logging
 import time
-from pathlib import Path
 from typing import Callable
 
-import yaml
-from flask import Blueprint, Response, g, render_template, request, send_from_directory, url_for
+from flask import Blueprint, Response, g, request, send_from_directory, url_for
 from werkzeug.datastructures import MIMEAccept, MultiDict, WWWAuthenticate
 from werkzeug.exceptions import BadRequest, Forbidden, NotFound, Unauthorized, UnsupportedMediaType
 from werkzeug.http import parse_accept_header
 
+from api.rendering import render
 from api.store_access import current_settings, query_runner
 from graph.config import REPO_ROOT
+from graph.describe import example_sparql
 from graph.store import (
     Format,
     GRAPH_FORMS,
@@ -37,10 +37,11 @@ from graph.store import (
     results_format,
     with_using_clauses,
 )
+from ontology import NAMESPACE
+from queries import load_queries
 
 bp = Blueprint("sparql", __name__)
 LOG = logging.getLogger("govgraph.sparql")
-QUERIES_DIR = REPO_ROOT / "queries"
 YASGUI_DIR = REPO_ROOT / "node_modules" / "@zazuko" / "yasgui" / "build"
 FORM = "application/x-www-form-urlencoded"
 QUERY_BODY = "application/sparql-query"
@@ -250,29 +251,24 @@ def _describe_service() -> Response:
     return response
 
 
-def example_queries(directory: Path = QUERIES_DIR) -> list[dict[str, str]]:
-    """The named queries in `queries/`, read now, without their `#+` header; name from its summary."""
-    examples = []
-    for path in sorted(directory.glob("*.rq")):
-        lines = path.read_text(encoding="utf-8").splitlines()
-        header = "\n".join(line[2:] for line in lines if line.startswith("#+"))
-        body = "\n".join(line for line in lines if not line.startswith("#+")).strip()
-        try:
-            summary = (yaml.safe_load(header) or {}).get("summary") if header else None
-        except yaml.YAMLError:
-            summary = None
-        examples.append({"name": path.stem, "summary": str(summary or path.stem), "query": body + "\n"})
-    return examples
+def example_queries() -> list[dict[str, str]]:
+    """The named queries as editor tabs: each with its example values bound, so that it runs as it is."""
+    id_base = current_settings().id_base
+    return [
+        {"name": name, "summary": query.summary, "query": example_sparql(query, id_base)}
+        for name, query in load_queries().items()
+    ]
 
 
 def _editor_page() -> Response:
-    page = render_template(
+    settings = current_settings()
+    response = render(
         "sparql.html",
         endpoint=url_for("sparql.endpoint", _external=True),
         examples=example_queries(),
         assets=url_for("sparql.assets", filename=""),
+        local_iris={"base": settings.base_iri + "/", "ontology": NAMESPACE},
     )
-    response = Response(page, mimetype="text/html")
     response.vary.add("Accept")
     return response
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from cli.help import READING_THE_STORE, epilog
 from graph.network import (
     FORMAT_NAMES,
     METRICS,
@@ -78,7 +79,11 @@ def _format_from(output: str, chosen: str | None) -> str:
     raise click.UsageError(f"give --format (one of {', '.join(FORMAT_NAMES)}) or an output file with such an extension")
 
 
-@click.command()
+@click.command(epilog=epilog(
+    READING_THE_STORE,
+    "govgraph export --projection organizations --as-of 2025-03-01 --format gexf -o network.gexf",
+    "govgraph export -p people -o people.graphml",
+))
 @projection_option
 @as_of_option
 @click.option("--format", "-f", "format_name", type=click.Choice(FORMAT_NAMES), help="Export format (default: from the file extension).")
@@ -92,7 +97,7 @@ def export(obj: Context, projection: str, as_of: date | None, format_name: str |
     _write(export_graph(_graph(obj, projection, as_of, ego, radius), chosen), output)
 
 
-@click.command()
+@click.command(epilog=epilog(READING_THE_STORE, "govgraph draw -p governance --as-of 2025-03-01 -o report.png"))
 @projection_option
 @as_of_option
 @click.option("--format", "-f", "format_name", type=click.Choice(["png", "svg"]), help="Picture format (default: from the file extension, else png).")
@@ -122,7 +127,11 @@ def _cell(value: object, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-@click.command()
+@click.command(epilog=epilog(
+    READING_THE_STORE,
+    "govgraph analytics betweenness -p organizations --samples 200 --format csv",
+    "govgraph analytics changes -p governance --from 2024-10-01 --to 2025-03-01",
+))
 @click.argument("metric", type=click.Choice(METRICS + ("changes",)))
 @click.option("--projection", "-p", type=click.Choice(PROJECTIONS), help="Which network (default: governance for chains, else organizations).")
 @as_of_option

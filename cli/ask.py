@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from cli.help import READING_THE_STORE, epilog
 from graph.store import open_store, rdf_format, results_format, serialize, text_table
 from graph.describe import ParameterError, answer_records, find_query, query_shape, run_named_query
 from queries import load_queries
@@ -24,7 +25,20 @@ def _arguments(pairs: tuple[str, ...]) -> dict[str, list[str]]:
     return arguments
 
 
-@click.command()
+def _query_list() -> str:
+    """Every named query with its summary and parameters (`?` = optional), for `ask` without a name and `ask --help`."""
+    lines = []
+    for query in load_queries().values():
+        parameters = ", ".join(f"{p.name}{'' if p.required else '?'}:{p.type}" for p in query.parameters)
+        lines.append(f"{query.name:28} {query.summary} ({parameters})")
+    return "\n".join(lines)
+
+
+@click.command(epilog="\b\nQueries:\n" + "\n".join("  " + line for line in _query_list().splitlines()) + "\n\n" + epilog(
+    (*READING_THE_STORE, "GOVGRAPH_BASE_IRI"),
+    "govgraph ask who-coordinates -p unit=organization/ag-stadtumbau -p asOf=2025-03-01",
+    "govgraph ask members -p organization=organization/netzwerk-stadtentwicklung-nrw --format csv",
+))
 @click.argument("name", required=False)
 @click.option("--param", "-p", "pairs", multiple=True, metavar="NAME=VALUE", help="A parameter of the query (repeatable).")
 @click.option("--format", "output", type=click.Choice(ASK_FORMATS), default="table", show_default=True)
@@ -32,9 +46,7 @@ def _arguments(pairs: tuple[str, ...]) -> dict[str, list[str]]:
 def ask(obj, name: str | None, pairs: tuple[str, ...], output: str) -> None:
     """Run the named query NAME (without NAME: list the queries)."""
     if name is None:
-        for query in load_queries().values():
-            parameters = ", ".join(f"{p.name}{'' if p.required else '?'}:{p.type}" for p in query.parameters)
-            click.echo(f"{query.name:28} {query.summary} ({parameters})")
+        click.echo(_query_list())
         return
     query = find_query(name)
     is_graph = query_shape(query).is_graph

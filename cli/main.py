@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from cli.help import BUILDING, ENVIRONMENT, READING_THE_STORE, epilog
 from graph.config import Settings
 from graph.errors import GovgraphError
 from graph.store import is_graph_result, open_store, rdf_format, results_format, serialize, text_table
@@ -29,23 +30,51 @@ def _progress(started: float):
     return report
 
 
-@click.group()
-@click.option(
-    "--data-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    envvar="GOVGRAPH_DATA_DIR",
-    help="Where stores are kept (default: $XDG_DATA_HOME/govgraph).",
+DATA_DIR_HELP = "Where stores are kept (default: $GOVGRAPH_DATA_DIR, else $XDG_DATA_HOME/govgraph)."
+
+
+def _data_dir_after_the_command(ctx: click.Context, param: click.Parameter, data_dir: Path | None) -> None:
+    """`govgraph build --data-dir X` means the same as `govgraph --data-dir X build`."""
+    if data_dir is not None:
+        context = ctx.find_object(Context)
+        context.settings = context.settings.with_(data_dir=data_dir)
+
+
+class GovgraphGroup(click.Group):
+    """The subcommands: each also takes the group's options after its name, and lists its whole summary."""
+
+    def add_command(self, command: click.Command, name: str | None = None) -> None:
+        command.params.append(click.Option(
+            ["--data-dir"], type=click.Path(file_okay=False, path_type=Path), expose_value=False,
+            callback=_data_dir_after_the_command, help=DATA_DIR_HELP,
+        ))
+        if command.short_help is None and command.help:
+            command.short_help = command.help.strip().splitlines()[0]  # click would cut it at 45 characters
+        super().add_command(command, name)
+
+
+@click.group(
+    cls=GovgraphGroup,
+    context_settings={"max_content_width": 110},
+    epilog=epilog(tuple(ENVIRONMENT), "govgraph build && govgraph serve --port 8000", "govgraph --data-dir /srv/govgraph stats"),
 )
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), envvar="GOVGRAPH_DATA_DIR", help=DATA_DIR_HELP)
 @click.pass_context
 def cli(ctx: click.Context, data_dir: Path | None) -> None:
-    """govgraph: the governance knowledge graph of the Netzwerk Stadtentwicklung NRW."""
+    """govgraph: the governance knowledge graph of the Netzwerk Stadtentwicklung NRW.
+
+    Options such as --data-dir go before or after the command's name.
+    """
     settings = Settings.from_env()
     if data_dir:
         settings = settings.with_(data_dir=data_dir)
     ctx.obj = Context(settings)
 
 
-@cli.command()
+@cli.command(epilog=epilog(
+    ("GOVGRAPH_DATA_DIR", *BUILDING, "GOVGRAPH_STORE", "GOVGRAPH_REMOTE_QUERY_URL", "GOVGRAPH_REMOTE_UPDATE_URL", "GOVGRAPH_REMOTE_STORE_URL"),
+    "govgraph build --data-dir /srv/govgraph",
+))
 @click.pass_obj
 def build(obj: Context) -> None:
     """Parse, materialize, validate and load the graph; swap it in only when valid."""
@@ -56,7 +85,7 @@ def build(obj: Context) -> None:
     click.echo(f"built {report.total_triples} triples ({report.inferred_triples} entailed) into {where} in {report.seconds:.1f} s")
 
 
-@cli.command()
+@cli.command(epilog=epilog(BUILDING, "GOVGRAPH_SOURCES=my-sources govgraph validate"))
 @click.pass_obj
 def validate(obj: Context) -> None:
     """Run every check of the build without writing a store."""
@@ -66,7 +95,11 @@ def validate(obj: Context) -> None:
     click.echo(f"valid: {sum(len(graph) for graph in inputs.graphs.values())} triples in {len(inputs.graphs)} graphs")
 
 
-@cli.command()
+@cli.command(epilog=epilog(
+    READING_THE_STORE,
+    "govgraph query 'SELECT ?class (COUNT(*) AS ?n) WHERE { ?s a ?class } GROUP BY ?class'",
+    "govgraph query --format csv - < question.rq > answer.csv",
+))
 @click.argument("sparql")
 @click.option("--format", "output", type=click.Choice(QUERY_FORMATS), default="table", show_default=True)
 @click.pass_obj
@@ -92,7 +125,7 @@ def query(obj: Context, sparql: str, output: str) -> None:
     sys.stdout.flush()
 
 
-@cli.command()
+@cli.command(epilog=epilog(READING_THE_STORE, "govgraph stats --data-dir /srv/govgraph"))
 @click.pass_obj
 def stats(obj: Context) -> None:
     """Triples per named graph, entities per class."""

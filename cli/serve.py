@@ -11,6 +11,8 @@ import click
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
+from cli.help import epilog
+
 if TYPE_CHECKING:
     from cli.main import Context
 
@@ -63,7 +65,11 @@ def _prepare_worker(worker) -> None:  # a gunicorn ThreadWorker
     runner.warm_up()
 
 
-@click.command()
+@click.command(epilog=epilog(
+    ("GOVGRAPH_DATA_DIR", "GOVGRAPH_BASE_IRI", "GOVGRAPH_STORE", "GOVGRAPH_REMOTE_QUERY_URL", "GOVGRAPH_REMOTE_UPDATE_URL",
+     "GOVGRAPH_HTTP_WORKERS", "GOVGRAPH_QUERY_TIMEOUT", "GOVGRAPH_UPDATE_TOKEN", "GOVGRAPH_SERVICE_ALLOWLIST", "GOVGRAPH_MAX_RESULT_BYTES"),
+    "govgraph serve --host 0.0.0.0 --port 8080 --workers 4",
+))
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1), envvar="GOVGRAPH_HTTP_WORKERS",

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,8 @@ from pathlib import Path
 
 from rdflib import Graph
 from rdflib.namespace import ORG, RDF
+
+from queries import load_queries
 
 GOVGRAPH = shutil.which("govgraph") or str(Path(sys.executable).parent / "govgraph")
 AG_QUERY = """PREFIX org: <http://www.w3.org/ns/org#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -69,7 +72,9 @@ def test_query_format_that_does_not_fit_the_query_form(built):
 def test_syntax_error_exits_1_with_line_and_column(built):
     result = run(built, "query", "SELECT * WHERE {\n ?s ?p }")
     assert result.returncode == 1
-    assert "syntax error at line 2" in result.stderr
+    assert "syntax error at line 2, column 2: incomplete triple pattern `?s ?p`" in result.stderr
+    result = run(built, "query", "SELEC * WHERE { ?s ?p ?o }")
+    assert result.returncode == 1 and "did you mean SELECT?" in result.stderr
 
 
 def test_stats_lists_graphs_and_classes(built):
@@ -91,20 +96,48 @@ def test_validate_reports_valid(built):
     assert result.stdout.startswith("valid:")
 
 
-def test_every_console_command_resolves(tmp_path):
+def _commands(listing: str) -> list[str]:
+    """The command names of `govgraph --help` (lines indented by two spaces; summaries may wrap)."""
+    section = listing.split("Commands:")[1].split("Environment:")[0]
+    return [line.split()[0] for line in section.splitlines() if re.match(r"^  \S", line)]
+
+
+def test_every_console_command_resolves_and_its_help_says_how_to_use_it(tmp_path):
     listing = subprocess.run([GOVGRAPH, "--help"], capture_output=True, text=True, timeout=60)
     assert listing.returncode == 0
-    commands = [line.split()[0] for line in listing.stdout.split("Commands:")[1].splitlines() if line.strip()]
+    commands = _commands(listing.stdout)
     assert {"build", "validate", "query", "stats", "serve", "ask", "export", "analytics", "draw"} <= set(commands)
+    assert "…" not in listing.stdout and "..." not in listing.stdout.split("Commands:")[1], "summaries are not cut"
+    assert "GOVGRAPH_UPDATE_TOKEN" in listing.stdout.split("Environment:")[1]
     for command in commands:
         result = subprocess.run([GOVGRAPH, command, "--help"], capture_output=True, text=True, timeout=60)
         assert result.returncode == 0 and "Usage: govgraph" in result.stdout, command
+        assert "Environment:" in result.stdout and "GOVGRAPH_" in result.stdout.split("Environment:")[1], command
+        example = result.stdout.split("Example")[1]
+        assert f"govgraph {command}" in example, command
+
+
+def test_ask_help_lists_the_queries():
+    result = subprocess.run([GOVGRAPH, "ask", "--help"], capture_output=True, text=True, timeout=60)
+    for name, query in load_queries().items():
+        assert re.search(rf"^ +{name} +{re.escape(query.summary)}", result.stdout, re.M), name
+
+
+def test_options_go_before_or_after_the_command(built, tmp_path):
+    elsewhere = {**os.environ, "GOVGRAPH_DATA_DIR": str(tmp_path / "nothing-built-here")}
+    before = subprocess.run([GOVGRAPH, "--data-dir", str(built.data_dir), "stats"], capture_output=True, text=True, env=elsewhere, timeout=120)
+    after = subprocess.run([GOVGRAPH, "stats", "--data-dir", str(built.data_dir)], capture_output=True, text=True, env=elsewhere, timeout=120)
+    assert before.returncode == after.returncode == 0, after.stderr
+    assert before.stdout == after.stdout and "entities" in after.stdout
+    answer = subprocess.run([GOVGRAPH, "query", "ASK { ?s ?p ?o }", "--data-dir", str(built.data_dir)],
+                            capture_output=True, text=True, env=elsewhere, timeout=120)
+    assert answer.returncode == 0 and answer.stdout.strip() == "yes"
 
 
 def test_build_command_shows_progress_and_swaps_in_the_store(tmp_path):
     env = {**os.environ, "GOVGRAPH_DATA_DIR": str(tmp_path)}
     result = subprocess.run([GOVGRAPH, "build"], capture_output=True, text=True, env=env, timeout=600)
     assert result.returncode == 0, result.stderr
-    for step in ("parsed the ontology", "imported 396 municipalities", "materialized", "validated", "wrote the store"):
+    for step in ("parsed the ontology", "imported 396 municipalities", "OWL-RL closure: cycle 1 over", "materialized", "validated", "wrote the store"):
         assert step in result.stderr
     assert result.stdout.startswith("built ") and (tmp_path / "current").is_symlink()

@@ -11,7 +11,7 @@ BOARD = "https://w3id.org/govgraph/id/organization/vorstand-netzwerk-stadtentwic
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="de-DE")
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -76,8 +76,53 @@ def test_projection_control_and_search(page, live_server):
     page.wait_for_function("document.body.dataset.projection === 'municipalities' && document.body.dataset.state === 'ready'")
     types = set(page.evaluate("cy.nodes().map((node) => node.data('type'))"))
     assert types == {"Municipality"}
+    zoom_before = page.evaluate("cy.zoom()")
     page.fill("#search", "Brakel")
     page.press("#search", "Enter")
     page.locator("#node-details h2").wait_for(state="visible")
     assert page.locator("#node-details h2").text_content() == "Brakel"
     assert page.evaluate("cy.nodes('.match').map((node) => node.data('label'))") == ["Brakel"]
+    page.wait_for_function("!cy.animated()")
+    view = page.evaluate(
+        """() => { const node = cy.nodes('.match')[0]; const box = node.renderedBoundingBox({ includeLabels: true });
+                   return { x: (box.x1 + box.x2) / 2, y: (box.y1 + box.y2) / 2, w: box.w, h: box.h,
+                            width: cy.width(), height: cy.height(), zoom: cy.zoom() }; }""")
+    # Centred on the match, zoomed no further than labels need: the node stays small in the view.
+    assert abs(view["x"] - view["width"] / 2) < 5 and abs(view["y"] - view["height"] / 2) < 5
+    assert view["zoom"] <= max(zoom_before, 1.3) + 1e-9
+    assert view["w"] < view["width"] / 4 and view["h"] < view["height"] / 4
+
+
+OVERLAPPING_LABELS = """() => {
+  const nodes = cy.nodes().toArray(), pairs = [];
+  for (let i = 0; i < nodes.length; i++) for (let j = i + 1; j < nodes.length; j++) {
+    const a = nodes[i].renderedBoundingBox({ includeLabels: true }), b = nodes[j].renderedBoundingBox({ includeLabels: true });
+    if (a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2) pairs.push([nodes[i].data("label"), nodes[j].data("label")]);
+  }
+  return pairs;
+}"""
+
+
+@pytest.mark.parametrize("projection", ["governance", "organizations", "people"])
+def test_no_two_labels_overlap_in_the_default_layout(page, live_server, projection):
+    page.goto(f"{live_server}/explore?projection={projection}")
+    wait_until_drawn(page, "")
+    assert page.evaluate("cy.nodes().length") > 5
+    assert page.evaluate(OVERLAPPING_LABELS) == []
+    # The same picture on every load: the layout is deterministic.
+    first = page.evaluate("cy.nodes().map((node) => [node.id(), Math.round(node.position('x')), Math.round(node.position('y'))])")
+    page.reload()
+    wait_until_drawn(page, "")
+    assert page.evaluate("cy.nodes().map((node) => [node.id(), Math.round(node.position('x')), Math.round(node.position('y'))])") == first
+
+
+def test_the_explorer_has_the_site_layout_and_the_reader_language(browser, live_server):
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    page.goto(f"{live_server}/explore?projection=municipalities")
+    wait_until_drawn(page, "")
+    assert page.locator("header.site").is_visible()
+    assert page.locator("link[rel=stylesheet]").evaluate_all("links => links.map(link => link.getAttribute('href'))") == ["/static/govgraph.css"]
+    assert "<style" not in page.request.get(page.url).text()  # one stylesheet for the whole site, no page styles
+    assert "nodes" in page.text_content("#status") and page.locator("h1").text_content() == "Explore the network"
+    context.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import html
 import json
 import re
 import subprocess
@@ -101,8 +102,9 @@ def test_english_by_accept_language_or_switch_german_by_default(live_server):
     assert "<h1>AG Stadtumbau</h1>" in curl(url, "Accept: text/html")[2].decode()
     assert "<h1>Urban Restructuring Working Group</h1>" in curl(url, "Accept: text/html", "Accept-Language: en")[2].decode()
     assert "<h1>Urban Restructuring Working Group</h1>" in curl(url + "?lang=en", "Accept: text/html")[2].decode()
-    status, _, body = curl(url + "?lang=fr", "Accept: text/html")
-    assert status == 400 and b"'fr'" in body and b"de, en" in body
+    status, headers, body = curl(url + "?lang=fr", "Accept: text/html")
+    assert status == 400 and headers["content-type"].startswith("text/html")  # an error page for the browser
+    assert "unknown language 'fr'; valid: de, en" in html.unescape(body.decode())
 
 
 def test_municipality_page_shows_reference_data(live_server):
@@ -110,8 +112,9 @@ def test_municipality_page_shows_reference_data(live_server):
     assert "05913000" in page and "Regierungsbezirk Arnsberg" in page
     assert 'href="http://www.wikidata.org/entity/Q1295"' in page
     assert "dl-de/by-2-0" in page
-    population = re.search(r'class="population">([\d.]+)', page).group(1)
-    assert int(population.replace(".", "")) > 500_000
+    assert '<dd class="population">588.250 ' in page  # German digit grouping on the German page
+    english = curl(f"{live_server}/id/organization/gemeinde-05913000?lang=en", "Accept: text/html")[2].decode()
+    assert '<dd class="population">588,250 ' in english
 
 
 @pytest.mark.parametrize("media_type, key, rdflib_format", RDF_FORMATS)
@@ -295,3 +298,11 @@ def test_each_property_value_is_marked_with_the_sources_that_state_it(live_serve
     row = re.search(r'<a href="/id/role/kooperationspartner">Kooperationspartner</a>(.*?)</li>', page, re.S).group(1)
     cited = {numbers[number] for number in re.findall(r'href="#source-(\d+)"', row)}
     assert cited == {"/id/source/forum-bauland-netzwerk"}
+
+
+def test_pages_have_a_favicon(live_server):
+    status, _, body = curl(f"{live_server}/", "Accept: text/html")
+    icon = re.search(r'<link rel="icon" type="image/svg\+xml" href="([^"]+)">', body.decode()).group(1)
+    for path in (icon, "/favicon.ico"):
+        status, headers, image = curl(live_server + path)
+        assert status == 200 and headers["content-type"].startswith("image/svg+xml") and b"<svg" in image

@@ -58,7 +58,7 @@ def test_home_page_shows_the_structure_and_leads_to_the_coordinator(page, live_s
     expect(page.locator("#bodies")).to_contain_text("Koordinierungsrunde")
     expect(page.locator("#supporters")).to_contain_text("Kommunale Spitzenverbände")
     expect(page.get_by_role("link", name="SPARQL", exact=True).first).to_have_attribute("href", "/sparql")
-    expect(page.get_by_role("link", name="REST-API", exact=True).first).to_have_attribute("href", "/api/queries")
+    expect(page.get_by_role("link", name="REST-API", exact=True).first).to_have_attribute("href", "/api/docs")  # the page for people
     screenshot(page, "home", capsys, record_property)
 
     page.locator("#working-groups").get_by_role("link", name="AG Stadtumbau", exact=True).click()
@@ -93,8 +93,11 @@ def test_language_switch_changes_the_page_and_the_links(page, live_server):
 
 def test_search_box_finds_a_person(page, live_server):
     page.goto(f"{live_server}/")
-    page.get_by_role("searchbox").fill("Kröger")
+    page.get_by_role("searchbox").press("Enter")  # nothing typed: a page saying what to do, with the site's header
+    expect(page.locator("h1")).to_have_text("400 · Ungültige Anfrage")
+    page.get_by_role("searchbox").fill("kroeger")  # as typed without umlauts
     page.get_by_role("searchbox").press("Enter")
+    expect(page.locator(".results li").first).to_contain_text("Sebastian Kröger")
     page.get_by_role("link", name="Sebastian Kröger", exact=True).click()
     page.wait_for_url(f"{live_server}/id/person/sebastian-kroeger")
     expect(page.locator(".timeline-entry").filter(has_text="Vorstand des Netzwerks Stadtentwicklung NRW").locator(".when")).to_have_text("seit 2024-11")

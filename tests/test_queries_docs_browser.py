@@ -50,3 +50,14 @@ def test_the_docs_page_lists_every_query_and_runs_one(page, live_server):
     assert "asOf=" not in page.url
     today = json.loads(page.locator("body").inner_text())
     assert today["asOf"] == today_in_nrw().isoformat()
+
+
+def test_the_docs_page_has_the_site_layout_and_renders_markdown(page, live_server):
+    page.goto(f"{live_server}/api/docs")
+    assert page.locator("header.site").is_visible()
+    stylesheets = page.locator("link[rel=stylesheet]").evaluate_all("links => links.map(link => link.getAttribute('href'))")
+    assert stylesheets == ["/static/govgraph.css"]  # one stylesheet for the whole site
+    text = page.locator("main").inner_text()
+    assert "`" not in text, "Markdown is rendered, not shown with its backticks"
+    assert page.locator("main .intro code", has_text="asOf").count() >= 1
+    assert page.locator("section#who-coordinates td code", has_text="asOf").count() >= 1

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from api.sparql import QUERIES_DIR
+from queries import QUERIES_DIR
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-output" / "screenshots"
 
@@ -36,6 +36,24 @@ def test_the_editor_shows_the_named_queries_as_tabs(editor):
     assert "SELECT" in editor_text and "#+" not in editor_text
     assert errors == []
     assert outside == [], "the editor must load nothing from other hosts (no CDN)"
+
+
+def test_the_first_tab_runs_with_its_example_values_and_links_results_here(editor, live_server):
+    page, errors, outside = editor
+    expect(page.locator("header.site")).to_be_visible()  # the site's layout
+    assert "board-composition" in page.locator(".yasqe .CodeMirror").first.inner_text()
+    page.locator(".yasqe_queryButton").first.click()
+    table = page.locator(".yasr .dataTable")
+    expect(table).to_contain_text("Sebastian Kröger", timeout=15_000)
+    boards = page.locator(".yasr .dataTable tbody tr td:nth-child(2) a.iri")
+    expect(boards).to_have_count(2)  # the Vorstand's two members on 2025-03-01, nothing of other bodies
+    assert set(boards.evaluate_all("links => links.map(link => link.getAttribute('href'))")) == {
+        "/id/organization/vorstand-netzwerk-stadtentwicklung-nrw"}
+    member = page.locator(".yasr .dataTable a.iri", has_text="sebastian-kroeger").first
+    expect(member).to_have_attribute("href", "/id/person/sebastian-kroeger")
+    response = page.request.get(live_server + member.get_attribute("href"), headers={"Accept": "text/html"})
+    assert response.status == 200 and "<h1>Sebastian Kröger</h1>" in response.text()
+    assert errors == [] and outside == []
 
 
 def test_a_query_runs_against_the_endpoint(editor):

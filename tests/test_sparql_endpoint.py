@@ -13,7 +13,8 @@ import requests
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
 
-from api.sparql import QUERIES_DIR
+from graph.describe import bind_arguments, example_arguments, query_shape
+from queries import PAGE_SIZE_PARAMETER, QUERIES_DIR, load_queries
 
 DORTMUND = "https://w3id.org/govgraph/id/organization/gemeinde-05913000"
 IDENTIFIER_QUERY = f"PREFIX org: <http://www.w3.org/ns/org#> SELECT ?id WHERE {{ <{DORTMUND}> org:identifier ?id }}"
@@ -131,9 +132,23 @@ def test_syntax_error_names_line_and_column_in_text_and_json(sparql):
     text = requests.get(sparql, params={"query": query})
     assert text.status_code == 400
     assert text.headers["Content-Type"].startswith("text/plain")
-    assert "syntax error at line 2, column 16" in text.text
+    assert "syntax error at line 2, column 9: incomplete triple pattern `?s ?p`" in text.text
     envelope = requests.get(sparql, params={"query": query}, headers={"Accept": "application/json"}).json()
-    assert (envelope["ok"], envelope["status"], envelope["line"], envelope["column"]) == (False, 400, 2, 16)
+    assert (envelope["ok"], envelope["status"], envelope["line"], envelope["column"]) == (False, 400, 2, 9)
+
+
+@pytest.mark.parametrize(
+    ("query", "hint"),
+    [
+        ("SELECT * WHERE { ?s a foaf:Person }", "the prefix foaf: (in foaf:Person) is not declared"),
+        ("SELEC * WHERE { ?s ?p ?o }", "SELEC is not a SPARQL keyword; did you mean SELECT?"),
+    ],
+)
+def test_syntax_error_hints_in_text_and_json(sparql, query, hint):
+    text = requests.post(sparql, data={"query": query})
+    assert text.status_code == 400 and hint in text.text
+    envelope = requests.post(sparql, data=query.encode(), headers={"Content-Type": "application/sparql-query", "Accept": "application/json"}).json()
+    assert hint in envelope["error"] and envelope["line"] == 1
 
 
 def test_undefined_prefix_message_is_short(sparql):
@@ -196,17 +211,56 @@ def test_service_description_by_default_for_curl_like_clients(sparql):
     assert "sd:Service" in response.text
 
 
-def test_browsers_get_the_query_editor_with_the_named_queries(sparql):
+def _editor_examples(sparql: str) -> list[dict[str, str]]:
+    """The tabs of the query editor, as the page hands them to YASGUI."""
     page = requests.get(sparql, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     assert _media_type(page) == "text/html"
+    return json.loads(page.text.split('<script id="examples" type="application/json">')[1].split("</script>")[0])
+
+
+def test_browsers_get_the_query_editor_with_the_named_queries(sparql):
+    page = requests.get(sparql, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     assert "/sparql/assets/yasgui.min.js" in page.text
     assert "cdn" not in page.text.lower()
-    examples_json = page.text.split('<script id="examples" type="application/json">')[1].split("</script>")[0]
-    examples = json.loads(examples_json)
+    assert '<header class="site">' in page.text and "govgraph.css" in page.text  # the site's layout and stylesheet
+    examples = _editor_examples(sparql)
     assert sorted(example["name"] for example in examples) == sorted(path.stem for path in QUERIES_DIR.glob("*.rq"))
     assert examples and all("#+" not in example["query"] for example in examples)
     script = requests.get(sparql + "/assets/yasgui.min.js")
     assert script.status_code == 200 and len(script.content) > 100_000
+
+
+@pytest.mark.parametrize("name", sorted(path.stem for path in QUERIES_DIR.glob("*.rq")))
+def test_each_editor_tab_runs_as_it_is_with_its_example_values(live_server, sparql, built, name):
+    """A tab's text runs unchanged and answers what the REST API answers for the same example values."""
+    query = load_queries()[name]
+    text = next(example["query"] for example in _editor_examples(sparql) if example["name"] == name)
+    arguments = example_arguments(query, built.id_base)
+    if query.pagination:
+        arguments[PAGE_SIZE_PARAMETER] = str(query.pagination.max_size)
+    if query_shape(query).is_graph:
+        answer = requests.post(sparql, data={"query": text}, headers={"Accept": "application/n-triples"})
+        expected = requests.get(f"{live_server}/api/queries/{name}.nt", params=arguments)
+        triples = [{str(triple) for triple in pyoxigraph.parse(response.content, pyoxigraph.RdfFormat.N_TRIPLES)} for response in (answer, expected)]
+        assert triples[0] and triples[0] == triples[1]
+        return
+    answer = requests.post(sparql, data={"query": text}, headers={"Accept": "application/sparql-results+json"})
+    assert answer.status_code == 200, answer.text
+    expected = requests.get(f"{live_server}/api/queries/{name}.srj", params=arguments)
+    tables = []
+    for response in (answer, expected):
+        results = pyoxigraph.parse_query_results(response.content, pyoxigraph.QueryResultsFormat.JSON)
+        columns = [variable.value for variable in results.variables]
+        tables.append((columns, {tuple(str(solution[column]) for column in columns) for solution in results}))
+    (columns, rows), expected_table = tables
+    assert rows, f"{name} finds nothing with its example values"
+    assert (columns, rows) == expected_table
+    # Every row is about the values asked for: each parameter's column holds its value.
+    bound = bind_arguments(query, example_arguments(query, built.id_base), id_base=built.id_base).terms
+    for parameter, term in bound.items():
+        assert {row[columns.index(parameter)] for row in rows} == {str(term)}, parameter
+    if name == "label-search":
+        assert all("stadtumbau" in row[columns.index("label")].lower() for row in rows)
 
 
 def test_cors_for_reads(sparql):

@@ -81,7 +81,7 @@ def test_an_update_shows_on_the_linked_data_pages_too(sparql, writable_server):
 def test_update_syntax_error_names_line_and_column(sparql):
     response = requests.post(sparql, data={"update": "INSERT DATA {\n  <urn:a> <urn:b> }"}, headers=AUTHORIZATION)
     assert response.status_code == 400
-    assert "SPARQL update syntax error at line 2" in response.text
+    assert "SPARQL update syntax error at line 2, column 3: incomplete triple pattern `<urn:a> <urn:b>`" in response.text
 
 
 def test_using_graph_uri_sets_the_update_dataset(sparql):

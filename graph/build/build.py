@@ -119,7 +119,8 @@ def prepare(settings: Settings, progress: Progress) -> SourceGraphs:
     check_declared_terms(ontology, data_graphs, inputs.files)
     link_graphs_to_sources(data_graphs, settings)
     started = time.monotonic()
-    inferred = materialize(ontology, data_graphs.values(), settings.id_base)
+    progress("materializing the OWL-RL entailments …")
+    inferred = materialize(ontology, data_graphs.values(), settings.id_base, progress)
     inputs.add(INFERRED_GRAPH, inferred, ONTOLOGY_FILE)
     progress(f"materialized {len(inferred)} entailed triples (OWL-RL) in {time.monotonic() - started:.1f} s")
 

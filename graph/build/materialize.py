@@ -11,7 +11,7 @@ keep, and leaving them out makes the closure about three times faster.
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Callable, Iterable
 
 import owlrl
 from rdflib import BNode, Graph, Literal, URIRef
@@ -23,10 +23,11 @@ TRIVIAL_OBJECTS = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual, RDFS.Class, OW
 SKIPPED_PREDICATES = {OWL.sameAs, OWL.differentFrom}
 
 
-def materialize(ontology: Graph, data_graphs: Iterable[Graph], id_base: str) -> Graph:
+def materialize(ontology: Graph, data_graphs: Iterable[Graph], id_base: str, progress: Callable[[str], None] = lambda message: None) -> Graph:
     """The entailed triples about the graph's entities that the inputs do not already state.
 
     The entities are those under `id_base` and the concepts the ontology ships (under its own IRI + "/").
+    `progress` hears of each cycle of the closure (it takes seconds).
     """
     axiom_predicates = _predicates_with_axioms(ontology)
     asserted = Graph()
@@ -40,7 +41,7 @@ def materialize(ontology: Graph, data_graphs: Iterable[Graph], id_base: str) -> 
             asserted.add(triple)
             if not isinstance(triple[2], Literal) or triple[1] in axiom_predicates:
                 closure.add(triple)
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(closure)
+    owlrl.DeductiveClosure(_reporting(progress), axiomatic_triples=False, datatype_axioms=False).expand(closure)
 
     inferred = Graph()
     for subject, predicate, obj in closure:
@@ -52,6 +53,21 @@ def materialize(ontology: Graph, data_graphs: Iterable[Graph], id_base: str) -> 
             continue
         inferred.add((subject, predicate, obj))
     return inferred
+
+
+def _reporting(progress: Callable[[str], None]) -> type:
+    """owlrl's OWL-RL rules, telling `progress` when each cycle over the graph begins."""
+
+    class ReportingOWLRL(owlrl.OWLRL_Semantics):
+        cycle = 0
+
+        def rules(self, triple, cycle_num):  # called for every triple of every cycle
+            if cycle_num != self.cycle:
+                self.cycle = cycle_num
+                progress(f"OWL-RL closure: cycle {cycle_num} over {len(self.graph):,} triples")
+            super().rules(triple, cycle_num)
+
+    return ReportingOWLRL
 
 
 def _predicates_with_axioms(ontology: Graph) -> set:

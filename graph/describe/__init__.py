@@ -21,6 +21,7 @@ from graph.describe.named_queries import (
     default_text,
     describe_type,
     example_arguments,
+    example_sparql,
     example_text,
     find_query,
     query_shape,
@@ -35,7 +36,7 @@ from graph.time import today_in_nrw  # the default as-of date of named queries a
 __all__ = [
     "BoundArguments", "DatasetSummary", "ParameterError", "UnknownQuery", "answer_records", "bind_arguments",
     "dataset_description", "dataset_iri", "dataset_summary", "default_text", "describe", "describe_type",
-    "entity_iris", "entity_view", "error_document", "example_arguments", "example_text", "find_query",
+    "entity_iris", "entity_view", "error_document", "example_arguments", "example_sparql", "example_text", "find_query",
     "graph_statistics", "named_graph_rdf", "ontology_html", "query_shape", "run_bound_query", "run_named_query",
     "serialize_description", "service_description", "store_modified", "today_in_nrw",
 ]

@@ -82,9 +82,14 @@ DEPENDENT_QUERY = (
 LABELS_QUERY = (
     _PREFIX_LINES
     + "CONSTRUCT { ?node ?label_property ?label } WHERE {\n  VALUES ?node { %s }\n  VALUES ?label_property { "
-    + " ".join(LABEL_PROPERTIES)
+    + " ".join((*LABEL_PROPERTIES, "gg:inverseLabel"))
     + " }\n  ?node ?label_property ?label .\n}"
 )
+INVERSES_QUERY = _PREFIX_LINES + """SELECT DISTINCT ?property ?inverse WHERE {
+  VALUES ?property { %s }
+  { ?property owl:inverseOf ?inverse } UNION { ?inverse owl:inverseOf ?property }
+  FILTER(isIRI(?inverse))
+}"""
 
 
 @dataclass(frozen=True)
@@ -128,8 +133,15 @@ def describe(store: GraphStore, entity_iri: str) -> Description:
 
 
 def labels_of(store: GraphStore, iris: set[pyoxigraph.NamedNode]) -> list[pyoxigraph.Triple]:
-    """The label triples of the given IRIs (rdfs:label, skos:prefLabel, dcterms:title, …)."""
+    """The label triples of the given IRIs (rdfs:label, skos:prefLabel, dcterms:title, …, and the ontology's inverse labels)."""
     return list(store.query(LABELS_QUERY % _values(iris))) if iris else []
+
+
+def inverses_of(store: GraphStore, properties: set[pyoxigraph.NamedNode]) -> dict[str, str]:
+    """The inverse property (owl:inverseOf, either way round) of each given property that the ontology names one for."""
+    if not properties:
+        return {}
+    return {row["property"].value: row["inverse"].value for row in store.query(INVERSES_QUERY % _values(properties))}
 
 
 def _dependent_nodes(store: GraphStore, candidates: set[pyoxigraph.NamedNode]) -> set[pyoxigraph.NamedNode]:

@@ -13,11 +13,11 @@ from datetime import date
 import pyoxigraph
 
 from graph.describe.citations import Citation, SourceEntry, SourceRegister, fact_sources
-from graph.describe.describe import Description, labels_of
-from graph.describe.labels import DCTERMS, GG, ORG, OWL, PROV, RDF_TYPE, RDFS, SCHEMA, SKOS, TIME, VOCABULARY_LABELS, LabelBook, Link, compact_iri, term_key
+from graph.describe.describe import Description, inverses_of, labels_of
+from graph.describe.labels import DCTERMS, GG, OA, ORG, OWL, PROV, RDF_TYPE, RDFS, SCHEMA, SKOS, TIME, LabelBook, Link, compact_iri, term_key
 from graph.describe.schema_org import schema_org
 from graph.store.store import GraphStore, Term
-from graph.time import Span, certainty_on, parse_date
+from graph.time import Span, certainty_on, parse_date, today_in_nrw
 
 DATE_PROPERTIES = (TIME + "inXSDDate", TIME + "inXSDgYearMonth", TIME + "inXSDgYear", TIME + "inXSDDateTimeStamp")
 # Shown in their own sections (title, types, sources, timeline), not in the property table.
@@ -83,7 +83,7 @@ class MunicipalityFacts:
     ags: str | None
     district: Link | None
     administrative_district: Link | None
-    population: str | None
+    population: int | None
     population_year: str | None
     wikidata: str | None
 
@@ -105,9 +105,10 @@ class EntityView:
     schema_org: dict = field(default_factory=dict)
 
 
-def entity_view(store: GraphStore, description: Description, language: str, as_of: date) -> EntityView:
-    """Turn a non-empty description into the page's values, the timeline's certainty as of `as_of`;
-    asks the store for labels and sources."""
+def entity_view(store: GraphStore, description: Description, language: str, as_of: date | None = None) -> EntityView:
+    """Turn a non-empty description into the page's values, the timeline's certainty as of `as_of` (default
+    today in NRW); asks the store for labels and sources."""
+    as_of = as_of or today_in_nrw()
     entity = pyoxigraph.NamedNode(description.entity)
     triples = description.triples
     outgoing: dict[str, list[Term]] = defaultdict(list)
@@ -126,7 +127,9 @@ def entity_view(store: GraphStore, description: Description, language: str, as_o
     rule_iris = {rule for node in by_subject.values() for rule in node.get(GG + "derivedBy", [])}
     events = list(store.query(EVENTS_QUERY, substitutions={"entity": entity}))
     event_types = {row["type"] for row in events}
-    extra_labels = labels_of(store, {p for p in predicates | type_iris | event_types | rule_iris if isinstance(p, pyoxigraph.NamedNode)})
+    inverses = inverses_of(store, {pyoxigraph.NamedNode(p) for p in incoming})
+    labelled = predicates | type_iris | event_types | rule_iris | {pyoxigraph.NamedNode(inverse) for inverse in inverses.values()}
+    extra_labels = labels_of(store, {p for p in labelled if isinstance(p, pyoxigraph.NamedNode)})
     book = LabelBook(list(triples) + extra_labels, language)
 
     sources = SourceRegister(store, book)
@@ -138,7 +141,7 @@ def entity_view(store: GraphStore, description: Description, language: str, as_o
 
     properties = []
     for predicate, values in sorted(outgoing.items(), key=lambda item: book.label(item[0]).lower()):
-        if predicate in OWN_SECTIONS or (predicate not in VOCABULARY_LABELS and all(term_key(v) in dependent for v in values)):
+        if predicate in OWN_SECTIONS or _only_hidden_details(predicate, values, dependent, by_subject, book):
             continue
         rendered = [
             _value(value, book, dependent, by_subject, sources.numbers_of(sources_of_facts.get((predicate, str(value)), [])))
@@ -147,14 +150,16 @@ def entity_view(store: GraphStore, description: Description, language: str, as_o
         properties.append(PropertyRow(Link(predicate, book.label(predicate)), tuple(sorted(rendered, key=lambda v: v.text.lower()))))
 
     incoming_rows = []
-    for predicate, subjects in sorted(incoming.items(), key=lambda item: book.label(item[0]).lower()):
-        shown = [s for s in subjects if term_key(s) not in dependent]
+    for predicate, subjects in sorted(incoming.items(), key=lambda item: _incoming_reading(item[0], inverses, book).label.lower()):
+        # Read from this entity's side; what its own properties list already (an inverse's values) is not repeated.
+        listed = outgoing.get(inverses.get(predicate, ""), [])
+        shown = [s for s in subjects if term_key(s) not in dependent and s not in listed]
         if not shown:
             continue
         values = sorted((_value(s, book, dependent, by_subject) for s in shown), key=lambda v: v.text.lower())
         incoming_rows.append(
             PropertyRow(
-                Link(predicate, book.label(predicate)),
+                _incoming_reading(predicate, inverses, book),
                 tuple(values[:MAX_INCOMING_PER_PROPERTY]),
                 max(0, len(values) - MAX_INCOMING_PER_PROPERTY),
             )
@@ -170,6 +175,22 @@ def entity_view(store: GraphStore, description: Description, language: str, as_o
         description.entity, label, language, as_of, types, tuple(properties), tuple(incoming_rows), timeline, sources.entries(), municipality
     )
     return replace(view_without_schema, schema_org=schema_org(view_without_schema.iri, label, {t.iri for t in types if t.iri}, outgoing, book))
+
+
+def _only_hidden_details(predicate: str, values: list[Term], dependent: set[str], by_subject: dict, book: LabelBook) -> bool:
+    """Values that are all nodes of this entity's own description, and either govgraph's details
+    (shown in the timeline and sources instead) or nodes with nothing to say for themselves (no label or summary)."""
+    if not all(term_key(value) in dependent for value in values):
+        return False
+    nameless = all(_summary(term_key(value), by_subject, book) in (term_key(value), compact_iri(term_key(value))) for value in values)
+    return predicate.startswith(GG) or nameless
+
+
+def _incoming_reading(predicate: str, inverses: dict[str, str], book: LabelBook) -> Link:
+    """How a relation pointing here reads from here: its inverse property, else the ontology's inverse label."""
+    if predicate in inverses:
+        return Link(inverses[predicate], book.label(inverses[predicate]))
+    return Link(predicate, book.inverse_label(predicate) or f"← {book.label(predicate)}")
 
 
 def _in_language(values: list[Term], language: str) -> list[Term]:
@@ -203,6 +224,11 @@ def _summary(node: str, by_subject: dict, book: LabelBook) -> str:
     if TIME + "hasBeginning" in facts or TIME + "hasEnd" in facts:
         start, end = _interval(node, by_subject)
         return f"{start or '…'} – {end or '…'}"
+    dates = [facts[date_property][0].value for date_property in DATE_PROPERTIES if date_property in facts]
+    if dates:
+        return dates[0]
+    if OA + "exact" in facts:
+        return f"„{facts[OA + 'exact'][0].value}“"
     return book.label(node)
 
 
@@ -356,7 +382,7 @@ def _municipality(outgoing: dict[str, list[Term]], book: LabelBook) -> Municipal
         ags=ags.value if ags else None,
         district=link(GG + "inDistrict"),
         administrative_district=link(GG + "inAdministrativeDistrict"),
-        population=f"{int(population.value):,}".replace(",", ".") if population else None,
+        population=int(population.value) if population else None,
         population_year=year.value if year else None,
         wikidata=wikidata,
     )

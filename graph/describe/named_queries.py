@@ -33,7 +33,7 @@ from typing import Callable, Mapping, Sequence
 import pyoxigraph
 
 from graph.errors import GovgraphError
-from graph.store.store import GraphStore, QueryResult, Term
+from graph.store.store import GraphStore, QueryResult, Term, bind_values
 from graph.time import today_in_nrw
 from queries import PAGE_PARAMETER, PAGE_SIZE_PARAMETER, TODAY, NamedQuery, QueryDefinitionError, QueryParameter, load_queries
 
@@ -118,6 +118,19 @@ def example_arguments(query: NamedQuery, id_base: str) -> dict[str, str]:
 def example_text(parameter: QueryParameter, id_base: str) -> str:
     """One parameter's example as request text (IRIs made absolute, booleans lower-case)."""
     return _as_text(parameter, parameter.example, id_base)
+
+
+def example_sparql(query: NamedQuery, id_base: str, today: Callable[[], date] = today_in_nrw) -> str:
+    """The query's text with its example (else default) values bound in a VALUES block, ready to run as it is.
+
+    >>> text = example_sparql(load_queries()["who-coordinates"], "https://w3id.org/govgraph/id/")
+    >>> [line.strip() for line in text.splitlines() if line.lstrip().startswith("VALUES")]
+    ['VALUES (?unit ?asOf) { (<https://w3id.org/govgraph/id/organization/ag-stadtumbau> "2025-03-01"^^<http://www.w3.org/2001/XMLSchema#date>) }']
+    """
+    bound = bind_arguments(query, example_arguments(query, id_base), id_base=id_base, today=today)
+    if not bound.terms:
+        return query.sparql
+    return bind_values(query.sparql, bound.terms, note="The query's example values: change them to ask about something else.")
 
 
 def default_text(parameter: QueryParameter, id_base: str) -> str | None:

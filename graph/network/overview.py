@@ -4,6 +4,7 @@ and the label search behind the search box."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pyoxigraph
@@ -51,11 +52,36 @@ SELECT DISTINCT ?network ?relation ?node WHERE {
 } ORDER BY ?relation ?node
 """
 
-SEARCH_QUERY = _PREFIX_LINES + """
-SELECT DISTINCT ?text ?id_base ?node WHERE {
+# German spellings written both ways: "Kröger" and "Kroeger", "Straße" and "Strasse" match each other.
+FOLDS = {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}
+MAX_SEARCH_RESULTS = 100
+
+
+def fold(text: str) -> str:
+    """Lower case with umlauts and ß written out, as the search compares texts.
+
+    >>> fold("Kröger") == fold("KROEGER"), fold("Straße") == fold("strasse")
+    (True, True)
+    """
+    folded = text.lower()
+    for letter, spelling in FOLDS.items():
+        folded = folded.replace(letter, spelling)
+    return folded
+
+
+def _sparql_fold(expression: str) -> str:
+    """The same folding as `fold`, as a SPARQL expression (so the store filters, on either backend)."""
+    folded = f"LCASE({expression})"
+    for letter, spelling in FOLDS.items():
+        folded = f'REPLACE({folded}, "{letter}", "{spelling}")'
+    return folded
+
+
+SEARCH_QUERY = _PREFIX_LINES + f"""
+SELECT DISTINCT ?text ?id_base ?node ?label WHERE {{
   ?node rdfs:label ?label .
-  FILTER(isIRI(?node) && STRSTARTS(STR(?node), ?id_base) && CONTAINS(LCASE(STR(?label)), LCASE(?text)))
-} ORDER BY ?node LIMIT 100
+  FILTER(isIRI(?node) && STRSTARTS(STR(?node), ?id_base) && CONTAINS({_sparql_fold("STR(?label)")}, ?text))
+}}
 """
 
 
@@ -131,11 +157,36 @@ def network_overviews(store: GraphStore, language: str) -> list[NetworkOverview]
 
 
 def search(store: GraphStore, text: str, id_base: str, language: str) -> list[Link]:
-    """Entities whose label contains `text` (case-insensitive), best-labelled in the reader's language."""
-    rows = list(store.query(SEARCH_QUERY, substitutions={"text": pyoxigraph.Literal(text), "id_base": pyoxigraph.Literal(id_base)}))
-    nodes = {row["node"] for row in rows}
-    book = LabelBook(labels_of(store, nodes), language)
-    return sorted((Link(node.value, book.label(node)) for node in nodes), key=lambda item: item.label.lower())
+    """Entities with a label containing `text` (folded: case, umlauts, ß), best matches first, labelled in the reader's language.
+
+    The order: a label equal to the text, then one starting with it, then one with a word
+    starting with it, then the rest; shorter labels first within each.
+    """
+    wanted = fold(text)
+    rows = store.query(SEARCH_QUERY, substitutions={"text": pyoxigraph.Literal(wanted), "id_base": pyoxigraph.Literal(id_base)})
+    best: dict[pyoxigraph.NamedNode, tuple[int, int]] = {}
+    for row in rows:
+        label = fold(row["label"].value)
+        rank = (match_quality(label, wanted), len(label))
+        best[row["node"]] = min(rank, best.get(row["node"], rank))
+    nodes = sorted(best, key=lambda node: (best[node], node.value))[:MAX_SEARCH_RESULTS]
+    book = LabelBook(labels_of(store, set(nodes)), language)
+    return sorted((Link(node.value, book.label(node)) for node in nodes), key=lambda link: (best[pyoxigraph.NamedNode(link.iri)], link.label.lower()))
+
+
+def match_quality(label: str, text: str) -> int:
+    """0 for the whole label, 1 for its beginning, 2 for a word's beginning, 3 for anywhere else (both folded).
+
+    >>> [match_quality(label, "stadtumbau") for label in ("stadtumbau", "stadtumbaunetzwerk nrw", "ag stadtumbau", "ag-stadtumbau")]
+    [0, 1, 2, 2]
+    """
+    if label == text:
+        return 0
+    if label.startswith(text):
+        return 1
+    if re.search(r"(?<![^\W_])" + re.escape(text), label):
+        return 2
+    return 3
 
 
 def _related(store: GraphStore, node: pyoxigraph.NamedNode, query: str = RELATED_QUERY, variable: str = "unit") -> dict[str, list[pyoxigraph.NamedNode]]:

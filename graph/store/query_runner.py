@@ -44,6 +44,7 @@ from graph.store.formats import Format, rdf_format, results_format
 from graph.store.sparql_protocol import NotAcceptable
 from graph.store.provider import Generation, StoreProvider, bump_generation, store_lock
 from graph.store.store import EmbeddedStore, GraphStore, current_store_path
+from graph.store.syntax_hints import syntax_error
 
 LOG = logging.getLogger("govgraph.sparql")
 FAST_FRACTION = 0.01  # of the timeout: a query known to finish within it may skip the pool
@@ -142,7 +143,7 @@ class ServingStore:
         try:
             return memory.query(job.text, **options)
         except SyntaxError as error:
-            raise errors.QuerySyntaxError.from_engine(error) from None
+            raise syntax_error(error, job.text) from None
         except (ValueError, RuntimeError, TypeError) as error:
             raise QueryNotEvaluable(f"the query cannot be evaluated: {error}") from None
 
@@ -160,7 +161,7 @@ class ServingStore:
             try:
                 disk.update(job.text, base_iri=job.base_iri)  # one transaction, in RocksDB's write-ahead log
             except SyntaxError as error:
-                raise errors.QuerySyntaxError.from_engine(error, "update") from None
+                raise syntax_error(error, job.text, "update") from None
             except (ValueError, RuntimeError, TypeError) as error:
                 raise QueryNotEvaluable(f"the update cannot be applied: {error}") from None
             finally:

@@ -23,6 +23,7 @@ import requests
 from graph.config import Settings
 from graph.errors import GovgraphError, QuerySyntaxError, StoreUnavailable
 from graph.store.sparql_protocol import tokenize
+from graph.store.syntax_hints import syntax_error
 
 Term = Union[pyoxigraph.NamedNode, pyoxigraph.BlankNode, pyoxigraph.Literal]
 QueryResult = Union[pyoxigraph.QuerySolutions, pyoxigraph.QueryBoolean, pyoxigraph.QueryTriples]
@@ -116,13 +117,13 @@ class EmbeddedStore(GraphStore):
         try:
             return self._store.query(sparql, **options)
         except SyntaxError as error:
-            raise QuerySyntaxError.from_engine(error) from None
+            raise syntax_error(error, sparql) from None
 
     def update(self, sparql):
         try:
             self._store.update(sparql)
         except SyntaxError as error:
-            raise QuerySyntaxError.from_engine(error, "update") from None
+            raise syntax_error(error, sparql, "update") from None
 
     def load_graph(self, data, graph_iri, media_type="application/n-triples"):
         graph = pyoxigraph.NamedNode(graph_iri) if graph_iri else pyoxigraph.DefaultGraph()
@@ -176,6 +177,7 @@ class RemoteStore(GraphStore):
         form += [("named-graph-uri", uri) for uri in named_graph_uris]
         response = self._post(
             self.query_url,
+            sparql,
             data=form,
             headers={"Accept": "application/sparql-results+json, application/n-triples;q=0.9"},
         )
@@ -188,7 +190,7 @@ class RemoteStore(GraphStore):
         return triples.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
 
     def update(self, sparql):
-        self._post(self.update_url, data={"update": sparql}, syntax_kind="update")
+        self._post(self.update_url, sparql, "update", data={"update": sparql})
 
     def load_graph(self, data, graph_iri, media_type="application/n-triples"):
         self._request("POST", data=data, params=self._graph_params(graph_iri), headers={"Content-Type": media_type})
@@ -222,13 +224,13 @@ class RemoteStore(GraphStore):
             raise GovgraphError(f"remote store {self.store_url} answered {response.status_code}: {response.text[:300]}")
         return response
 
-    def _post(self, url: str, syntax_kind: str = "query", **kwargs) -> requests.Response:
+    def _post(self, url: str, sparql: str, syntax_kind: str = "query", **kwargs) -> requests.Response:
         try:
             response = self._session.post(url, timeout=self.timeout, **kwargs)
         except requests.RequestException as error:
             raise StoreUnavailable(f"remote store {url} did not answer: {error}") from None
         if response.status_code == 400:
-            raise QuerySyntaxError.from_engine(Exception(response.text.strip()), syntax_kind)
+            raise syntax_error(Exception(response.text.strip()), sparql, syntax_kind)
         if response.status_code >= 400:
             raise GovgraphError(f"remote store {url} answered {response.status_code}: {response.text[:300]}")
         return response
@@ -259,8 +261,8 @@ def _rdf_format(media_type: str) -> pyoxigraph.RdfFormat:
 
 # --- Binding values into query text for remote servers --------------------------------------
 
-def bind_values(sparql: str, substitutions: Mapping[str, Term]) -> str:
-    """Bind variables by a VALUES block at the start of the query's WHERE group.
+def bind_values(sparql: str, substitutions: Mapping[str, Term], note: str | None = None) -> str:
+    """Bind variables by a VALUES block at the start of the query's WHERE group (on a line of its own after `note`).
 
     Terms are written by pyoxigraph (escaped N-Triples syntax), never pasted from user text.
 
@@ -270,6 +272,8 @@ def bind_values(sparql: str, substitutions: Mapping[str, Term]) -> str:
     names = " ".join(f"?{name}" for name in substitutions)
     values = " ".join(str(term) for term in substitutions.values())
     block = f" VALUES ({names}) {{ ({values}) }}"
+    if note is not None:
+        block = f"\n  # {note}\n  VALUES ({names}) {{ ({values}) }}"
     position = _where_group_start(sparql)
     return sparql[: position + 1] + block + sparql[position + 1 :]
 
