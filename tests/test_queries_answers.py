@@ -221,3 +221,9 @@ def test_both_backends_give_the_same_answers(graph_store, remote_store, name: st
     remote = run_named_query(remote_store, query, arguments, id_base=ID, **fixed)
     assert _comparable(embedded.result) == _comparable(remote.result)
     assert embedded.has_next_page == remote.has_next_page
+
+
+@pytest.mark.parametrize("text", ["kroeger", "KRÖGER", "Kröger"])
+def test_label_search_folds_umlauts_both_ways(graph_store, text: str):
+    rows = ask(graph_store, "label-search", text=text)
+    assert rows[0]["entity"] == KROEGER

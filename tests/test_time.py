@@ -268,3 +268,17 @@ def test_dortmunds_place_in_the_ag_stadtumbau_cites_the_sentences_that_state_it(
               if row["fact"] == ID + "membership/stadt-dortmund-ag-stadtumbau" and row["quote"]}
     assert quotes and not any(quote.startswith("In diesen engagiert sich") for quote in quotes)
     assert any("AG Stadtumbau" in quote for quote in quotes)
+
+
+def test_one_period_for_kroegers_speaker_post_in_every_view(graph_store, network, client):
+    """Regression (issue 15): the Sprecher post was undated on the pages, '2024-11' in /explore and person-posts."""
+    post = ID + "post/sprecher-ag-stadtumbau"
+    rows = [row for row in ask(graph_store, "person-posts", person=KROEGER, asOf="2025-03-01") if row["relation"] == post]
+    assert {row["since"] for row in rows} == {"2024-11"}
+    (edge,) = [data for _, _, key, data in project(network, "people").edges(keys=True, data=True) if key == post]
+    assert edge["start"] == "2024-11" and edge["start_rule"] == "BegunByAppointment"
+    for page in ("/id/person/sebastian-kroeger", "/id/organization/ag-stadtumbau"):
+        html = client.get(page, headers={"Accept": "text/html"}).get_data(as_text=True)
+        speaker = [item for item in html.split('<li class="timeline-entry">')[1:] if 'href="/id/role/sprecher"' in item]
+        assert len(speaker) == 2, page  # the post and the membership that comes with it
+        assert all('<time datetime="2024-11">' in entry.split("</p>")[0] for entry in speaker), page
