@@ -1,7 +1,8 @@
 """Content negotiation for linked data: one URL, HTML for people and RDF for machines.
 
 The `?format=` parameter overrides the Accept header; werkzeug's parsed Accept
-header picks among the offered media types; what cannot be satisfied is a 406.
+header picks among the offered media types (no header counts as `*/*`); what cannot
+be satisfied is a 406.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import Response, request
+from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import BadRequest, NotAcceptable
 
 from graph.store import Format, rdf_format
@@ -52,7 +54,9 @@ def negotiate(offers: tuple[Offer, ...] = OFFERS) -> Offer:
             raise BadRequest(f"unknown format {requested!r}; valid: {', '.join(by_key)}")
         return by_key[requested]
     candidates = [offer.media_type for offer in offers] + [alias for alias, key in ALIASES.items() if key in by_key]
-    best = request.accept_mimetypes.best_match(candidates)
+    # No Accept header means any media type (RFC 9110, 12.5.1): the first offer, as for `*/*`.
+    accept = request.accept_mimetypes if request.headers.get("Accept", "").strip() else MIMEAccept([("*/*", 1)])
+    best = accept.best_match(candidates)
     if best is None:
         raise NotAcceptable(
             f"none of the media types in Accept ({request.headers.get('Accept', '')}) is available here; "

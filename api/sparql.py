@@ -32,7 +32,9 @@ from graph.store import (
     OutboundPolicy,
     RDF_FORMATS,
     RESULTS_FORMATS,
-    checked_query_form,
+    check_update,
+    checked_graph_iris,
+    checked_query,
     rdf_format,
     results_format,
     with_using_clauses,
@@ -174,7 +176,8 @@ def _query(text: str, parameters: MultiDict) -> Response:
     if parameters.getlist("using-graph-uri") or parameters.getlist("using-named-graph-uri"):
         raise BadRequest("using-graph-uri/using-named-graph-uri belong to updates; a query takes default-graph-uri/named-graph-uri")
     endpoint_url = _endpoint_url()
-    form = checked_query_form(text, OutboundPolicy(settings.service_allowlist, endpoint_url))
+    checked = checked_query(text, OutboundPolicy(settings.service_allowlist, endpoint_url), settings.max_query_depth)
+    form = checked.form
     results_name, rdf_name = _requested_formats(form)
     if form is not None and (rdf_name if form in GRAPH_FORMS else results_name) is None:
         offered = RDF_OFFER if form in GRAPH_FORMS else RESULTS_OFFER
@@ -185,11 +188,12 @@ def _query(text: str, parameters: MultiDict) -> Response:
     job = Job(
         "query",
         text,
-        default_graphs=tuple(parameters.getlist("default-graph-uri")),
-        named_graphs=tuple(parameters.getlist("named-graph-uri")),
+        default_graphs=checked_graph_iris("default-graph-uri", parameters.getlist("default-graph-uri")),
+        named_graphs=checked_graph_iris("named-graph-uri", parameters.getlist("named-graph-uri")),
         base_iri=endpoint_url,
         results_format=results_name,
         rdf_format=rdf_name,
+        depth=checked.depth,
     )
     outcome = query_runner().run(job)
     response = Response(outcome.body, mimetype=outcome.media_type)
@@ -217,8 +221,11 @@ def _update(text: str, parameters: MultiDict) -> Response:
     if parameters.getlist("default-graph-uri") or parameters.getlist("named-graph-uri"):
         raise BadRequest("default-graph-uri/named-graph-uri belong to queries; an update takes using-graph-uri/using-named-graph-uri")
     endpoint_url = _endpoint_url()
-    OutboundPolicy(current_settings().service_allowlist, endpoint_url).check(text)
-    text = with_using_clauses(text, parameters.getlist("using-graph-uri"), parameters.getlist("using-named-graph-uri"))
+    settings = current_settings()
+    check_update(text, OutboundPolicy(settings.service_allowlist, endpoint_url), settings.max_query_depth)
+    using_graphs = checked_graph_iris("using-graph-uri", parameters.getlist("using-graph-uri"))
+    using_named_graphs = checked_graph_iris("using-named-graph-uri", parameters.getlist("using-named-graph-uri"))
+    text = with_using_clauses(text, using_graphs, using_named_graphs)
     started = time.monotonic()
     try:
         query_runner().run(Job("update", text, base_iri=endpoint_url))

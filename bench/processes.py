@@ -57,3 +57,11 @@ def stop(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def child_processes(process_id: int) -> set[int]:
+    """The ids of a process's children (a server's workers), from Linux's /proc."""
+    children: set[int] = set()
+    for task in Path(f"/proc/{process_id}/task").iterdir():
+        children.update(int(pid) for pid in (task / "children").read_text().split())
+    return children

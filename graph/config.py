@@ -39,6 +39,7 @@ class Settings:
     update_token: str | None = None
     service_allowlist: tuple[str, ...] = ()
     max_result_bytes: int = 64 * 1024 * 1024
+    max_query_depth: int = 4000
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -70,6 +71,8 @@ class Settings:
             overrides["service_allowlist"] = tuple(env["GOVGRAPH_SERVICE_ALLOWLIST"].replace(",", " ").split())
         if env.get("GOVGRAPH_MAX_RESULT_BYTES"):
             overrides["max_result_bytes"] = int(env["GOVGRAPH_MAX_RESULT_BYTES"])
+        if env.get("GOVGRAPH_MAX_QUERY_DEPTH"):
+            overrides["max_query_depth"] = int(env["GOVGRAPH_MAX_QUERY_DEPTH"])
         return settings.with_(**overrides)
 
     def with_(self, **changes: object) -> "Settings":

@@ -195,11 +195,12 @@ UPDATE_TOKEN = "test-update-token"
 
 
 class WritableServer(NamedTuple):
-    """A running `govgraph serve` that accepts updates: its base URL, data directory and log file."""
+    """A running `govgraph serve` that accepts updates: its base URL, data directory, log file and process id."""
 
     url: str
     data_dir: Path
     log: Path
+    process_id: int
 
 
 @pytest.fixture(scope="session")
@@ -222,7 +223,7 @@ def writable_server(tmp_path_factory: pytest.TempPathFactory):
         GOVGRAPH_QUERY_TIMEOUT="2",
         GOVGRAPH_MAX_RESULT_BYTES="1000000",
     )
-    yield WritableServer(url, data_dir, log_dir / "serve.log")
+    yield WritableServer(url, data_dir, log_dir / "serve.log", process.pid)
     stop(process)
 
 

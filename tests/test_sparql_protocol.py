@@ -5,11 +5,11 @@ from __future__ import annotations
 import pyoxigraph
 import pytest
 
-from graph.errors import QueryRefused
+from graph.errors import QueryRefused, QueryTooDeep
 from graph.store.sparql_protocol import (
     DatasetConflict,
     OutboundPolicy,
-    checked_query_form,
+    checked_query,
     query_form,
     tokenize,
     with_using_clauses,
@@ -83,12 +83,14 @@ def test_a_remembered_query_form_never_remembers_a_refusal_away():
     text = "SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
     for _ in range(2):  # the second time comes from the memo, if anything does
         with pytest.raises(QueryRefused):
-            checked_query_form(text, OutboundPolicy())
-    assert checked_query_form(text, OutboundPolicy(("http://127.0.0.1:9/*",))) == "SELECT"  # the policy is part of the key
+            checked_query(text, OutboundPolicy(), 100)
+    assert checked_query(text, OutboundPolicy(("http://127.0.0.1:9/*",)), 100).form == "SELECT"  # the policy is part of the key
     with pytest.raises(QueryRefused):
-        checked_query_form(text, OutboundPolicy())
+        checked_query(text, OutboundPolicy(), 100)
+    with pytest.raises(QueryTooDeep):
+        checked_query(text, OutboundPolicy(("http://127.0.0.1:9/*",)), 2)  # and so is the depth limit
     long_text = "ASK {}" + " " * 30_000  # too long to remember, analysed afresh
-    assert checked_query_form(long_text, OutboundPolicy()) == "ASK"
+    assert checked_query(long_text, OutboundPolicy(), 100).form == "ASK"
 
 
 def test_using_clauses_go_before_where():

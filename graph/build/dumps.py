@@ -66,7 +66,11 @@ def write_dumps(data_dir: Path, nquads: bytes) -> list[Path]:
     written = []
     for name, data in contents.items():
         temporary = target / f".{name}.{os.getpid()}.tmp"
-        temporary.write_bytes(data)
-        os.replace(temporary, target / name)
+        try:
+            temporary.write_bytes(data)
+            os.replace(temporary, target / name)
+        except OSError:
+            temporary.unlink(missing_ok=True)  # a full disk must not keep half a dump
+            raise
         written.append(target / name)
     return written

@@ -3,15 +3,20 @@ the served in-memory copy, the SPARQL protocol's checks and formats, and evaluat
 
 from graph.store.formats import RDF_FORMATS, RESULTS_FORMATS, Format, is_graph_result, rdf_format, results_format, serialize
 from graph.store.network_isolation import isolate_outbound_network
+from graph.store.large_stacks import run_on_large_stack, stack_size_for
 from graph.store.provider import StoreProvider
 from graph.store.query_runner import Job, QueryRunner
-from graph.store.sparql_protocol import GRAPH_FORMS, NotAcceptable, OutboundPolicy, checked_query_form, with_using_clauses
+from graph.store.sparql_protocol import (
+    GRAPH_FORMS, NotAcceptable, OutboundPolicy, check_depth, check_update, checked_graph_iris, checked_query, tokenize,
+    with_using_clauses,
+)
 from graph.store.store import EmbeddedStore, GraphStore, QueryResult, RemoteStore, Term, current_store_path, open_store
 from graph.store.table import term_text, text_table
 
 __all__ = [
     "EmbeddedStore", "Format", "GRAPH_FORMS", "GraphStore", "Job", "NotAcceptable", "OutboundPolicy", "QueryResult",
-    "QueryRunner", "RDF_FORMATS", "RESULTS_FORMATS", "RemoteStore", "StoreProvider", "Term", "checked_query_form",
-    "current_store_path", "is_graph_result", "isolate_outbound_network", "open_store", "rdf_format", "results_format",
-    "serialize", "term_text", "text_table", "with_using_clauses",
+    "QueryRunner", "RDF_FORMATS", "RESULTS_FORMATS", "RemoteStore", "StoreProvider", "Term", "check_depth",
+    "check_update", "checked_graph_iris", "checked_query", "current_store_path", "is_graph_result",
+    "isolate_outbound_network", "open_store", "rdf_format", "results_format", "run_on_large_stack", "serialize",
+    "stack_size_for", "term_text", "text_table", "tokenize", "with_using_clauses",
 ]

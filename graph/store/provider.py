@@ -67,8 +67,20 @@ def bump_generation(data_dir: Path) -> None:
     # A new inode each time, so that readers comparing (inode, mtime) never miss an update.
     path = Path(data_dir) / GENERATION_FILE
     temporary = path.with_name(f"{GENERATION_FILE}.{os.getpid()}.{threading.get_ident()}.tmp")
-    temporary.write_text(str(time.time_ns()))
-    os.replace(temporary, path)
+    try:
+        temporary.write_text(str(time.time_ns()))
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        # A full disk has no room for a new file, but a new modification time needs none.
+        now = time.time_ns()
+        try:
+            os.utime(path, ns=(now, now))
+        except OSError as error:
+            raise StoreUnavailable(
+                f"the store changed, but the server processes could not be told ({error}); they serve their copy "
+                "from before until the next change"
+            ) from None
 
 
 class StoreProvider:

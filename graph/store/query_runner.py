@@ -20,20 +20,26 @@ request thread: evaluation on an unchanged in-memory store is deterministic, and
 query would have to run a hundred times slower to become a runaway. Everything else (a
 new query, an update, SERVICE calls, the remote backend) takes the pool.
 
+The engine recurses on the stack of the thread it runs on, and an overflow kills the process.
+The pool's threads have stacks sized for GOVGRAPH_MAX_QUERY_DEPTH (`graph.store.large_stacks`);
+the request thread's stack is the server's choice, so only shallow queries run there.
+
 >>> Job("query", "ASK {}").default_graphs
 ()
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
+import re
 import threading
 import time
 from collections import OrderedDict
-from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, TypeVar
 
 import pyoxigraph
@@ -41,6 +47,7 @@ import pyoxigraph
 from graph import errors
 from graph.config import Settings
 from graph.store.formats import Format, rdf_format, results_format
+from graph.store.large_stacks import LargeStackExecutor, stack_size_for
 from graph.store.sparql_protocol import NotAcceptable
 from graph.store.provider import Generation, StoreProvider, bump_generation, store_lock
 from graph.store.store import EmbeddedStore, GraphStore, current_store_path
@@ -49,6 +56,8 @@ from graph.store.syntax_hints import syntax_error
 LOG = logging.getLogger("govgraph.sparql")
 FAST_FRACTION = 0.01  # of the timeout: a query known to finish within it may skip the pool
 KNOWN_FAST_LIMIT = 10_000  # remembered query fingerprints per process (16 bytes each)
+# Deepest query the request thread may evaluate: well under 1 MB of stack at ~10 KB a level (see large_stacks).
+REQUEST_THREAD_MAX_DEPTH = 64
 T = TypeVar("T")
 # (store, endpoint URL, updates=, federation=, output=) -> the body; `graph.describe` has the one govgraph serves.
 DescribeService = Callable[..., bytes]
@@ -65,6 +74,7 @@ class Job:
     base_iri: str | None = None
     results_format: str | None = "json"
     rdf_format: str | None = "turtle"
+    depth: int | None = None  # the text's syntax depth, when the protocol layer has measured it
 
 
 @dataclass(frozen=True)
@@ -85,6 +95,12 @@ class QueryNotEvaluable(errors.GovgraphError):
     """A query the engine parses but refuses to evaluate (e.g. an unknown extension function)."""
 
     status = 400
+
+
+class ServiceCallFailed(errors.GovgraphError):
+    """A SERVICE call the policy allowed failed on the way (unknown host, refused connection, bad answer)."""
+
+    status = 502
 
 
 class _CappedBuffer:
@@ -126,8 +142,12 @@ class ServingStore:
         buffer = _CappedBuffer(self.settings.max_result_bytes)
         try:
             result.serialize(buffer, format=chosen.engine_format)
+        except OSError as error:  # the in-memory store reads no files: only a SERVICE call does I/O
+            raise ServiceCallFailed(f"a SERVICE call of the query failed: {error}") from None
         except (ValueError, RuntimeError, TypeError) as error:
             raise QueryNotEvaluable(f"the query cannot be evaluated: {error}") from None
+        finally:
+            del result  # dropped on this thread, not with the traceback on another (pyoxigraph forbids that)
         return Outcome(b"".join(buffer.parts), chosen.media_type)
 
     def _evaluate(self, job: Job, store: GraphStore):
@@ -135,15 +155,17 @@ class ServingStore:
             return store.query(job.text, default_graph_uris=job.default_graphs, named_graph_uris=job.named_graphs)
         memory = store.engine
         options: dict = {"base_iri": job.base_iri}
-        if job.default_graphs or job.named_graphs:
-            # The protocol's dataset replaces FROM/FROM NAMED; a dataset without default graphs has an empty one.
-            # Otherwise the store's default graph applies, which the build fills with the union of the named graphs.
-            options["default_graph"] = [pyoxigraph.NamedNode(iri) for iri in job.default_graphs]
-            options["named_graphs"] = [pyoxigraph.NamedNode(iri) for iri in job.named_graphs]
         try:
+            if job.default_graphs or job.named_graphs:
+                # The protocol's dataset replaces FROM/FROM NAMED; a dataset without default graphs has an empty one.
+                # Otherwise the store's default graph applies, which the build fills with the union of the named graphs.
+                options["default_graph"] = [pyoxigraph.NamedNode(iri) for iri in job.default_graphs]
+                options["named_graphs"] = [pyoxigraph.NamedNode(iri) for iri in job.named_graphs]
             return memory.query(job.text, **options)
         except SyntaxError as error:
             raise syntax_error(error, job.text) from None
+        except OSError as error:
+            raise ServiceCallFailed(f"a SERVICE call of the query failed: {error}") from None
         except (ValueError, RuntimeError, TypeError) as error:
             raise QueryNotEvaluable(f"the query cannot be evaluated: {error}") from None
 
@@ -157,15 +179,10 @@ class ServingStore:
             path = current_store_path(data_dir).resolve()
             if not path.is_dir():
                 raise errors.StoreUnavailable(f"no store at {path}: run `govgraph build` first")
-            disk = pyoxigraph.Store(str(path))
             try:
-                disk.update(job.text, base_iri=job.base_iri)  # one transaction, in RocksDB's write-ahead log
-            except SyntaxError as error:
-                raise syntax_error(error, job.text, "update") from None
-            except (ValueError, RuntimeError, TypeError) as error:
-                raise QueryNotEvaluable(f"the update cannot be applied: {error}") from None
+                _apply_update(path, job)
             finally:
-                del disk
+                _remove_rotated_logs(path)
             bump_generation(data_dir)
         return Outcome(b"", "text/plain")
 
@@ -187,6 +204,43 @@ class ServingStore:
             )
             cached = self._descriptions[key] = Outcome(body, output.media_type)
         return cached
+
+
+def _apply_update(path: Path, job: Job) -> None:
+    """Open the durable store, apply the update in one transaction (RocksDB's write-ahead log), close it."""
+    try:
+        disk = pyoxigraph.Store(str(path))
+        try:
+            disk.update(job.text, base_iri=job.base_iri)
+        finally:
+            del disk
+    except SyntaxError as error:
+        raise syntax_error(error, job.text, "update") from None
+    except OSError as error:
+        raise _update_failure(error, path) from None
+    except (ValueError, RuntimeError, TypeError) as error:
+        raise QueryNotEvaluable(f"the update cannot be applied: {error}") from None
+
+
+_NO_SPACE = re.compile(r"no space left on device|disk quota exceeded", re.IGNORECASE)
+
+
+def _update_failure(error: OSError, path: Path) -> errors.GovgraphError:
+    """507 for a full disk (the client may retry once there is room), 503 for another failure to write the store,
+    502 for a LOAD that failed on the way. RocksDB's errors carry no errno; their text starts with "IO error"."""
+    cause = " ".join(str(error).split())
+    if error.errno in (errno.ENOSPC, errno.EDQUOT) or _NO_SPACE.search(cause):
+        return errors.StorageFull(f"the update was not applied: the disk of the store {path} is full ({cause})")
+    if error.errno is not None or cause.startswith("IO error"):
+        return errors.StoreUnavailable(f"the update was not applied: the store {path} cannot be written ({cause})")
+    return ServiceCallFailed(f"the update was not applied: a LOAD of it failed ({cause})")
+
+
+def _remove_rotated_logs(path: Path) -> None:
+    """Remove RocksDB's rotated info logs (`LOG.old.*`, ~140 KB): each opening of the store for an update,
+    applied or not, rotates one, and left alone they would fill the disk. They are diagnostics, never data."""
+    for log in path.glob("LOG.old.*"):
+        log.unlink(missing_ok=True)
 
 
 def _chosen_format(job: Job, graph_result: bool) -> Format:
@@ -212,7 +266,7 @@ class QueryRunner:
         self.settings = settings
         self.store = ServingStore(settings, provider, describe_service)
         self.on_runaway = on_runaway
-        self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="govgraph-eval")
+        self._executor = LargeStackExecutor(threads, stack_size_for(settings.max_query_depth), thread_name_prefix="govgraph-eval")
         self._known_fast: OrderedDict[bytes, None] = OrderedDict()
         self._known_fast_lock = threading.Lock()
 
@@ -248,8 +302,11 @@ class QueryRunner:
 
     def _fingerprint(self, job: Job, generation: Generation | None) -> bytes | None:
         """What identifies a query's cost: the job and the store generation; None when it must always take the pool."""
-        # SERVICE waits on another server (no bound from earlier runs); a remote store has its own HTTP timeout.
+        # SERVICE waits on another server (no bound from earlier runs); a remote store has its own HTTP timeout;
+        # a deep query needs the pool's large stacks.
         if job.kind != "query" or self.settings.backend != "embedded" or "SERVICE" in job.text.upper():
+            return None
+        if job.depth is None or job.depth > REQUEST_THREAD_MAX_DEPTH:
             return None
         if generation is None:  # a store handed in from outside may change without notice
             return None
