@@ -227,6 +227,16 @@ def writable_server(tmp_path_factory: pytest.TempPathFactory):
     stop(process)
 
 
+@pytest.fixture(scope="session")
+def javascript_links_server(writable_server: WritableServer) -> str:
+    """The writable server after an authorised update put `javascript:` IRIs where pages link (tests/data); its URL."""
+    update = (Path(__file__).parent / "data" / "javascript_links.ru").read_text(encoding="utf-8")
+    response = requests.post(writable_server.url + "/sparql", data={"update": update},
+                             headers={"Authorization": f"Bearer {UPDATE_TOKEN}"}, timeout=30)
+    assert response.status_code == 204, response.text
+    return writable_server.url
+
+
 CHROMIUM = "/usr/bin/chromium"  # Debian's package; playwright never downloads a browser here
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -306,3 +306,45 @@ def test_pages_have_a_favicon(live_server):
     for path in (icon, "/favicon.ico"):
         status, headers, image = curl(live_server + path)
         assert status == 200 and headers["content-type"].startswith("image/svg+xml") and b"<svg" in image
+
+
+# One URL per GET route of the app (a new route needs one here): what a client without an Accept header asks for.
+EVERY_GET_ROUTE = {
+    "/": "/",
+    "/.well-known/void": "/.well-known/void",
+    "/api/analytics/<metric>": "/api/analytics/degree?projection=organizations",
+    "/api/docs": "/api/docs",
+    "/api/graph/<name>": "/api/graph/organizations.json",
+    "/api/openapi.json": "/api/openapi.json",
+    "/api/queries": "/api/queries",
+    "/api/queries/<name>": "/api/queries/who-coordinates?unit=https://w3id.org/govgraph/id/organization/ag-stadtumbau",
+    "/dataset": "/dataset",
+    "/dumps/<name>": "/dumps/govgraph.ttl",
+    "/explore": "/explore",
+    "/explore/assets/<path:filename>": "/explore/assets/cytoscape.min.js",
+    "/graph/<name>": "/graph/pressemitteilung-dortmund-2024-12",
+    "/id/<path:path>": "/id/organization/ag-stadtumbau",
+    "/ontology": "/ontology",
+    "/search": "/search?q=Dortmund",
+    "/sitemap.xml": "/sitemap.xml",
+    "/sparql": "/sparql?query=ASK%20%7B%7D",
+    "/sparql/assets/<path:filename>": "/sparql/assets/yasgui.min.js",
+    "/static/<path:filename>": "/static/govgraph.css",
+}
+
+
+def test_no_accept_header_means_any_media_type_everywhere(live_server, app):
+    """Python's urlopen sends no Accept header: HTTP reads that as `*/*` (RFC 9110, 12.5.1), never a 406."""
+    import urllib.request
+
+    routes = {rule.rule for rule in app.url_map.iter_rules() if "GET" in rule.methods}
+    assert routes == set(EVERY_GET_ROUTE), "give each GET route a URL in EVERY_GET_ROUTE"
+    for path in EVERY_GET_ROUTE.values():
+        request = urllib.request.Request(live_server + path)
+        assert not request.has_header("Accept")
+        with urllib.request.urlopen(request, timeout=60) as response:
+            assert response.status == 200, path
+    with urllib.request.urlopen(f"{live_server}/id/organization/ag-stadtumbau", timeout=60) as response:
+        assert response.headers["Content-Type"].startswith("text/html")  # the first offer, as for */*
+    with urllib.request.urlopen(f"{live_server}/.well-known/void", timeout=60) as response:
+        assert response.headers["Content-Type"].startswith("text/turtle")
