@@ -66,6 +66,9 @@ class ProbeResult:
     notes: list[str] = field(default_factory=list)
 
 
+Probe = Callable[[ProbeResult], None]
+
+
 class Server:
     """`govgraph serve` under test, and a watch on its worker processes."""
 
@@ -76,8 +79,8 @@ class Server:
         env.update(GOVGRAPH_DATA_DIR=str(data_dir), GOVGRAPH_UPDATE_TOKEN=TOKEN, GOVGRAPH_QUERY_TIMEOUT=str(TIMEOUT))
         if os.environ.get("GOVGRAPH_REFDATA"):
             env["GOVGRAPH_REFDATA"] = os.environ["GOVGRAPH_REFDATA"]
-        self.process = start_server([venv_executable("govgraph"), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-                                    log, env)
+        command = [venv_executable("govgraph"), "serve", "--host", "127.0.0.1", "--port", str(self.port)]
+        self.process = start_server(command, log, env)
         wait_until_answering(self.url + "/sparql", self.process, log)
         self.seen: set[int] = set(self.workers())
         self._watching = True
@@ -128,7 +131,7 @@ def percentiles(seconds: list[float], result: ProbeResult) -> None:
         result.p99_ms = round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000, 1)
 
 
-def run_probe(server: Server, name: str, probe: Callable[[ProbeResult], None]) -> ProbeResult:
+def run_probe(server: Server, name: str, probe: Probe) -> ProbeResult:
     """Run one probe and fill in what every row has: worker restarts and memory at its start and end."""
     result = ProbeResult(name, memory_start_mb=server.memory_mb())
     wait_until_answering(server.url + "/sparql", server.process, Path(os.devnull))
@@ -142,7 +145,10 @@ def run_probe(server: Server, name: str, probe: Callable[[ProbeResult], None]) -
     return result
 
 
-def clients(count: int, seconds: float, work: Callable[[int], tuple[bool, float | None]]) -> tuple[int, int, list[float]]:
+Work = Callable[[int], tuple[bool, float | None]]
+
+
+def clients(count: int, seconds: float, work: Work) -> tuple[int, int, list[float]]:
     """`count` clients calling work(client) until `seconds` pass; (requests, errors, latencies)."""
     deadline = time.monotonic() + seconds
     lock = threading.Lock()
@@ -163,7 +169,7 @@ def clients(count: int, seconds: float, work: Callable[[int], tuple[bool, float 
     return totals["requests"], totals["errors"], latencies
 
 
-def soak(server: Server, seconds: float) -> Callable[[ProbeResult], None]:
+def soak(server: Server, seconds: float) -> Probe:
     def probe(result: ProbeResult) -> None:
         def work(number: int) -> tuple[bool, float]:
             method, path, params, headers = random.choice(SOAK_REQUESTS)
@@ -203,7 +209,7 @@ def with_bystander(server: Server, result: ProbeResult, attack: Callable[[], Non
     result.notes.append(f"p50/p99: a bystander's cheap query ({failures} of {len(latencies)} failed)")
 
 
-def hostile(server: Server, rounds: int) -> Callable[[ProbeResult], None]:
+def hostile(server: Server, rounds: int) -> Probe:
     def probe(result: ProbeResult) -> None:
         cases: list[tuple[str, dict, set[int | None]]] = []
         for item in HOSTILE:
@@ -237,7 +243,7 @@ def hostile(server: Server, rounds: int) -> Callable[[ProbeResult], None]:
     return probe
 
 
-def runaway_storm(server: Server, seconds: float) -> Callable[[ProbeResult], None]:
+def runaway_storm(server: Server, seconds: float) -> Probe:
     def probe(result: ProbeResult) -> None:
         answers: list[tuple[int | None, float]] = []
 
@@ -254,12 +260,13 @@ def runaway_storm(server: Server, seconds: float) -> Callable[[ProbeResult], Non
         with_bystander(server, result, attack)
         runaway_seconds = sorted(latency for _, latency in answers)
         if runaway_seconds:
-            result.notes.append(f"{len(answers)} runaways (2 clients): 503 after {statistics.median(runaway_seconds):.1f} s "
-                                f"(p50), {runaway_seconds[-1]:.1f} s (max); errors: no 503 within timeout + 2 s")
+            median = statistics.median(runaway_seconds)
+            result.notes.append(f"{len(answers)} runaways (2 clients): 503 after {median:.1f} s (p50), "
+                                f"{runaway_seconds[-1]:.1f} s (max); errors: no 503 within timeout + 2 s")
     return probe
 
 
-def kill_during_updates(server: Server, kills: int) -> Callable[[ProbeResult], None]:
+def kill_during_updates(server: Server, kills: int) -> Probe:
     def probe(result: ProbeResult) -> None:
         acknowledged: list[int] = []
         attempted: list[int] = []
@@ -272,7 +279,8 @@ def kill_during_updates(server: Server, kills: int) -> Callable[[ProbeResult], N
                 number = next(counter)
                 attempted.append(number)
                 parts = ", ".join(str(part) for part in range(50))
-                update = f"INSERT DATA {{ GRAPH <urn:faults:updates> {{ <urn:faults:u{number}> <urn:faults:part> {parts} }} }}"
+                triples = f"<urn:faults:u{number}> <urn:faults:part> {parts}"
+                update = f"INSERT DATA {{ GRAPH <urn:faults:updates> {{ {triples} }} }}"
                 status, latency = timed("POST", server.url + "/sparql", data={"update": update}, headers=AUTHORIZATION)
                 latencies.append(latency)
                 if status == 204:
@@ -292,21 +300,22 @@ def kill_during_updates(server: Server, kills: int) -> Callable[[ProbeResult], N
             thread.join()
         wait_until_answering(server.url + "/sparql", server.process, Path(os.devnull))
         time.sleep(2)  # a fresh worker's copy
-        counts = requests.post(server.url + "/sparql", data={"query": (
-            "SELECT ?s (COUNT(?o) AS ?n) WHERE { GRAPH <urn:faults:updates> { ?s <urn:faults:part> ?o } } GROUP BY ?s")},
-            headers={"Accept": "application/sparql-results+json"}, timeout=60).json()["results"]["bindings"]
+        count_query = ("SELECT ?s (COUNT(?o) AS ?n) WHERE { GRAPH <urn:faults:updates> { ?s <urn:faults:part> ?o } } "
+                       "GROUP BY ?s")
+        counts = requests.post(server.url + "/sparql", data={"query": count_query}, timeout=60,
+                               headers={"Accept": "application/sparql-results+json"}).json()["results"]["bindings"]
         stored = {int(row["s"]["value"].rsplit("u", 1)[1]): int(row["n"]["value"]) for row in counts}
         partial = [number for number, count in stored.items() if count != 50]
         lost = [number for number in acknowledged if number not in stored]
         result.requests = len(attempted)
         result.errors = len(partial) + len(lost)
         percentiles(latencies, result)
-        result.notes.append(f"{kills} workers killed (SIGKILL) during 4 writers' updates; {len(acknowledged)} acknowledged, "
-                            f"{len(stored)} stored, {len(partial)} partial, {len(lost)} acknowledged but lost")
+        result.notes.append(f"{kills} workers killed (SIGKILL) during 4 writers' updates; {len(acknowledged)} "
+                            f"acknowledged, {len(stored)} stored, {len(partial)} partial, {len(lost)} acknowledged but lost")
     return probe
 
 
-def kill_during_builds(server: Server, data_dir: Path, build_seconds: float, kills: int) -> Callable[[ProbeResult], None]:
+def kill_during_builds(server: Server, data_dir: Path, build_seconds: float, kills: int) -> Probe:
     def probe(result: ProbeResult) -> None:
         env = {**os.environ, "GOVGRAPH_DATA_DIR": str(data_dir)}
         stages = [build_seconds * (0.4 + 0.55 * index / max(1, kills - 1)) for index in range(kills)]
@@ -333,7 +342,8 @@ def kill_during_builds(server: Server, data_dir: Path, build_seconds: float, kil
         result.requests += 1
         result.errors += status != 200
         percentiles(latencies + [latency], result)
-        result.notes.append(f"{kills} builds killed at {', '.join(f'{stage:.0f}' for stage in stages)} s of ~{build_seconds:.0f} s; "
+        killed_at = ", ".join(f"{stage:.0f}" for stage in stages)
+        result.notes.append(f"{kills} builds killed at {killed_at} s of ~{build_seconds:.0f} s; "
                             f"then a full build: exit {finished.returncode}, {len(leftovers)} partial stores left, "
                             f"{len(list((data_dir / 'stores').iterdir()))} stores kept")
     return probe
@@ -351,8 +361,8 @@ def table(results: list[ProbeResult]) -> str:
     lines = ["| probe | requests | errors | p50 ms | p99 ms | worker restarts | memory start → end (MB) | notes |",
              "|---|---:|---:|---:|---:|---:|---|---|"]
     for row in results:
-        lines.append(f"| {row.probe} | {row.requests} | {row.errors} | {row.p50_ms} | {row.p99_ms} | {row.worker_restarts} | "
-                     f"{row.memory_start_mb} → {row.memory_end_mb} | {'; '.join(row.notes)} |")
+        lines.append(f"| {row.probe} | {row.requests} | {row.errors} | {row.p50_ms} | {row.p99_ms} | "
+                     f"{row.worker_restarts} | {row.memory_start_mb} → {row.memory_end_mb} | {'; '.join(row.notes)} |")
     return "\n".join(lines)
 
 

@@ -1,8 +1,10 @@
 """Hostile SPARQL texts: the deep and long ones that once overflowed the native parser's stack (issue 16).
 
-Each builder makes a text nested (or chained) `levels` deep. At the sizes of `REFUSED` the endpoint
-must answer 400 naming the depth limit; at `ANSWERED_LEVELS` it must answer, and no server process
-may die either way. Used by the test suite (tests/test_hostile_input.py) and by `bench/faults.py`.
+Each builder makes a text nested (or chained) `levels` deep. At its `refused_size` the endpoint must
+answer 400 naming the depth limit; at `ANSWERED_LEVELS` it must answer, and no server process may
+die either way. The queries ask for a predicate only these probes write (`<urn:hostile:p>`), so that
+their answers stay small whatever else the store holds. Used by the test suite
+(tests/test_hostile_input.py) and by `bench/faults.py`.
 """
 
 from __future__ import annotations
@@ -14,15 +16,15 @@ ANSWERED_LEVELS = 1_000
 
 
 def nested_groups(levels: int) -> str:
-    return "SELECT * WHERE " + "{ " * levels + "?s ?p ?o " + "} " * levels
+    return "SELECT * WHERE " + "{ " * levels + "?s <urn:hostile:p> ?o " + "} " * levels
 
 
 def nested_parentheses(levels: int) -> str:
-    return "SELECT * WHERE { ?s ?p ?o FILTER(" + "(" * levels + "BOUND(?o)" + ")" * levels + ") }"
+    return "SELECT * WHERE { ?s <urn:hostile:p> ?o FILTER(" + "(" * levels + "BOUND(?o)" + ")" * levels + ") }"
 
 
 def unions(branches: int) -> str:
-    return "SELECT * WHERE { " + " UNION ".join(["{ ?s ?p ?o }"] * branches) + " }"
+    return "SELECT * WHERE { " + " UNION ".join(["{ ?s <urn:hostile:p> ?o }"] * branches) + " }"
 
 
 def long_sum(terms: int) -> str:
@@ -30,15 +32,17 @@ def long_sum(terms: int) -> str:
 
 
 def nested_subqueries(levels: int) -> str:
-    return "SELECT * WHERE " + "{ SELECT * WHERE " * levels + "{ ?s ?p ?o }" + " }" * levels
+    return "SELECT * WHERE " + "{ SELECT * WHERE " * levels + "{ ?s <urn:hostile:p> ?o }" + " }" * levels
 
 
 def nested_not_exists(levels: int) -> str:
-    return "SELECT * WHERE { ?s ?p ?o " + "FILTER NOT EXISTS { ?s ?p ?o " * levels + "}" * levels + " }"
+    return ("SELECT * WHERE { ?s <urn:hostile:p> ?o "
+            + "FILTER NOT EXISTS { ?s <urn:hostile:p> ?o " * levels + "}" * levels + " }")
 
 
 def nested_blank_nodes(levels: int) -> str:
-    return "CONSTRUCT { ?s ?p " + "[ <urn:hostile:p> " * levels + "?o" + " ]" * levels + " } WHERE { ?s ?p ?o }"
+    return ("CONSTRUCT { ?s <urn:hostile:p> " + "[ <urn:hostile:p> " * levels + "?o" + " ]" * levels
+            + " } WHERE { ?s <urn:hostile:p> ?o }")
 
 
 def update_with_nested_groups(levels: int) -> str:

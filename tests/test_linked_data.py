@@ -322,6 +322,7 @@ EVERY_GET_ROUTE = {
     "/dumps/<name>": "/dumps/govgraph.ttl",
     "/explore": "/explore",
     "/explore/assets/<path:filename>": "/explore/assets/cytoscape.min.js",
+    "/favicon.ico": "/favicon.ico",
     "/graph/<name>": "/graph/pressemitteilung-dortmund-2024-12",
     "/id/<path:path>": "/id/organization/ag-stadtumbau",
     "/ontology": "/ontology",

@@ -171,9 +171,21 @@ def test_example_links_of_the_headers_work(client):
 
 @pytest.mark.parametrize("accept", ["application/json", "text/csv"])
 def test_a_named_query_that_outlives_the_timeout_is_a_503(built, accept):
-    from api import create_app
+    import threading
 
-    app = create_app(built.with_(query_timeout=1e-9))  # no evaluation finishes within a nanosecond
-    response = app.test_client().get(f"/api/queries/who-coordinates?unit={ID}organization/ag-stadtumbau", headers={"Accept": accept})
+    from api import create_app
+    from api.store_access import install_query_runner
+    from graph.store import QueryRunner
+
+    settings = built.with_(query_timeout=1e-9)
+    app = create_app(settings)
+    runner = QueryRunner(settings, app.extensions["govgraph_store"], threads=1)
+    install_query_runner(app, runner)
+    release = threading.Event()
+    runner._executor.submit(release.wait)  # the pool's only thread is busy: the query cannot finish in time
+    try:
+        response = app.test_client().get(f"/api/queries/who-coordinates?unit={ID}organization/ag-stadtumbau", headers={"Accept": accept})
+    finally:
+        release.set()
     assert response.status_code == 503
     assert "GOVGRAPH_QUERY_TIMEOUT" in response.get_data(as_text=True)
