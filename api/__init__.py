@@ -14,13 +14,14 @@ from graph.config import Settings
 from graph.store import GraphStore, StoreProvider
 
 
-def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> Flask:
-    """Build the app for the given settings; pass `store` to serve a store you opened yourself."""
+def create_app(settings: Settings | None = None, store: GraphStore | None = None, provider: StoreProvider | None = None) -> Flask:
+    """Build the app for the given settings; pass `store` to serve a store you opened yourself, or the `provider`
+    of the store to serve (`govgraph serve` hands each worker one for the copy it was forked with)."""
     settings = settings or Settings.from_env()
     app = Flask(__name__)
     app.config["GOVGRAPH_SETTINGS"] = settings
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
-    app.extensions["govgraph_store"] = StoreProvider(settings, store)
+    app.extensions["govgraph_store"] = provider or StoreProvider(settings, store)
     register_error_handlers(app)
     register_template_helpers(app)
     # Blueprints, one per feature:

@@ -1,22 +1,22 @@
 """Evaluate SPARQL for the endpoint: in memory, in parallel threads, with a timeout that holds.
 
 Each server process evaluates on the in-memory copy of the built store that
-`graph.store.provider` keeps for all blueprints, on a pool of threads (pyoxigraph releases the
+`graph.store.provider` hands to all blueprints, on a pool of threads (pyoxigraph releases the
 GIL). pyoxigraph cannot cancel a running query, so a query that outlives the timeout is
 answered with `QueryTimeout` (503) and the runner calls its `on_runaway` hook: under
-`govgraph serve` that retires the whole gunicorn worker process (it stops accepting,
-finishes its other requests, then exits, which ends the runaway evaluation) while the
-other workers keep serving and gunicorn starts a fresh one.
+`govgraph serve` that has the worker process replaced (a fresh worker starts serving, then
+this one stops accepting, finishes its other requests and exits, which ends the runaway
+evaluation).
 
-Updates are applied to the on-disk store (the durable copy) under an exclusive file lock
-and then bump a generation file; the provider of every process compares the generation
-before each job and reloads its in-memory copy when it changed (as it does when
-`govgraph build` swaps `current`).
+Updates are applied to the on-disk store (the durable copy) under an exclusive file lock,
+remove the store's snapshot and bump a generation file; the update is answered once the
+provider serves a copy that holds it (`StoreProvider.follow_update`), while other requests
+keep being answered from the previous copy.
 
 Handing a query to the pool costs a thread switch each way, which on a busy machine is
 more than a cheap query itself. So a query the runner has already seen finish within 1%
-of the timeout on the same store (same text, dataset and format) is evaluated on the
-request thread: evaluation on an unchanged in-memory store is deterministic, and such a
+of the timeout on the same copy (same text, dataset and format) is evaluated on the
+request thread: evaluation on an unchanging in-memory copy is deterministic, and such a
 query would have to run a hundred times slower to become a runaway. Everything else (a
 new query, an update, SERVICE calls, the remote backend) takes the pool.
 
@@ -42,7 +42,7 @@ from graph import errors
 from graph.config import Settings
 from graph.store.formats import Format, rdf_format, results_format
 from graph.store.sparql_protocol import NotAcceptable
-from graph.store.provider import Generation, StoreProvider, bump_generation, store_lock
+from graph.store.provider import StoreProvider, bump_generation, remove_snapshot, store_lock
 from graph.store.store import EmbeddedStore, GraphStore, current_store_path
 from graph.store.syntax_hints import syntax_error
 
@@ -157,6 +157,7 @@ class ServingStore:
             path = current_store_path(data_dir).resolve()
             if not path.is_dir():
                 raise errors.StoreUnavailable(f"no store at {path}: run `govgraph build` first")
+            remove_snapshot(path)  # it no longer holds the store's content
             disk = pyoxigraph.Store(str(path))
             try:
                 disk.update(job.text, base_iri=job.base_iri)  # one transaction, in RocksDB's write-ahead log
@@ -170,11 +171,11 @@ class ServingStore:
         return Outcome(b"", "text/plain")
 
     def service_description(self, job: Job) -> Outcome:
-        """The service description, made once per store generation, endpoint URL and format."""
+        """The service description, made once per copy of the store, endpoint URL and format."""
         if self.describe_service is None:
             raise errors.GovgraphError("this query runner was made without a service description")
-        store, generation = self.provider.current()
-        key = (generation, job.base_iri, job.rdf_format)
+        store, copy = self.provider.current()
+        key = (copy, job.base_iri, job.rdf_format)
         cached = self._descriptions.get(key)
         if cached is None:
             output = _chosen_format(job, graph_result=True)
@@ -227,12 +228,15 @@ class QueryRunner:
     def run(self, job: Job) -> Outcome:
         """Evaluate a job; QueryTimeout (503) when it takes longer than GOVGRAPH_QUERY_TIMEOUT."""
         if job.kind == "update":
-            return self._in_pool(lambda: self.store.update(job), "update", job.text)
+            outcome = self._in_pool(lambda: self.store.update(job), "update", job.text)
+            # Outside the pool: waiting until the new copy is served is no runaway.
+            self.store.provider.follow_update()
+            return outcome
         if job.kind == "service-description":
             return self._in_pool(lambda: self.store.service_description(job), "query", "the service description")
         # One look at the served store: the fingerprint and the evaluation are then about the same copy.
-        store, generation = self.store.provider.current()
-        fingerprint = self._fingerprint(job, generation)
+        store, copy = self.store.provider.current()
+        fingerprint = self._fingerprint(job, copy)
         if fingerprint is not None and self._is_known_fast(fingerprint):
             return self.store.query(job, store)
         started = time.monotonic()
@@ -246,14 +250,14 @@ class QueryRunner:
         fingerprint = self._fingerprint(job, self.store.provider.current()[1])
         return fingerprint is not None and self._is_known_fast(fingerprint)
 
-    def _fingerprint(self, job: Job, generation: Generation | None) -> bytes | None:
-        """What identifies a query's cost: the job and the store generation; None when it must always take the pool."""
+    def _fingerprint(self, job: Job, copy: str | None) -> bytes | None:
+        """What identifies a query's cost: the job and the copy it runs on; None when it must always take the pool."""
         # SERVICE waits on another server (no bound from earlier runs); a remote store has its own HTTP timeout.
         if job.kind != "query" or self.settings.backend != "embedded" or "SERVICE" in job.text.upper():
             return None
-        if generation is None:  # a store handed in from outside may change without notice
+        if copy is None:  # a store handed in from outside may change without notice
             return None
-        return hashlib.blake2b(repr((generation, job)).encode(), digest_size=16).digest()
+        return hashlib.blake2b(repr((copy, job)).encode(), digest_size=16).digest()
 
     def _is_known_fast(self, fingerprint: bytes) -> bool:
         with self._known_fast_lock:
