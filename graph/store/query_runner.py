@@ -26,7 +26,6 @@ new query, an update, SERVICE calls, the remote backend) takes the pool.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 import time
@@ -48,7 +47,7 @@ from graph.store.syntax_hints import syntax_error
 
 LOG = logging.getLogger("govgraph.sparql")
 FAST_FRACTION = 0.01  # of the timeout: a query known to finish within it may skip the pool
-KNOWN_FAST_LIMIT = 10_000  # remembered query fingerprints per process (16 bytes each)
+KNOWN_FAST_LIMIT = 10_000  # remembered query fingerprints per process (an integer each)
 T = TypeVar("T")
 # (store, endpoint URL, updates=, federation=, output=) -> the body; `graph.describe` has the one govgraph serves.
 DescribeService = Callable[..., bytes]
@@ -69,10 +68,11 @@ class Job:
 
 @dataclass(frozen=True)
 class Outcome:
-    """A serialized result and its media type."""
+    """A serialized result, its media type, and the copy of the store that answered (None: not a copy)."""
 
     body: bytes
     media_type: str
+    copy: str | None = None
 
 
 class ResultTooLarge(errors.GovgraphError):
@@ -118,8 +118,8 @@ class ServingStore:
         self.describe_service = describe_service
         self._descriptions: dict[tuple, Outcome] = {}
 
-    def query(self, job: Job, store: GraphStore) -> Outcome:
-        """Evaluate a query on `store` (the served store when the job was taken) and serialize its result."""
+    def query(self, job: Job, store: GraphStore, copy: str | None = None) -> Outcome:
+        """Evaluate a query on `store` (the served store when the job was taken, copy `copy`) and serialize its result."""
         result = self._evaluate(job, store)
         graph_result = isinstance(result, pyoxigraph.QueryTriples)
         chosen = _chosen_format(job, graph_result)
@@ -128,7 +128,7 @@ class ServingStore:
             result.serialize(buffer, format=chosen.engine_format)
         except (ValueError, RuntimeError, TypeError) as error:
             raise QueryNotEvaluable(f"the query cannot be evaluated: {error}") from None
-        return Outcome(b"".join(buffer.parts), chosen.media_type)
+        return Outcome(b"".join(buffer.parts), chosen.media_type, copy)
 
     def _evaluate(self, job: Job, store: GraphStore):
         if not isinstance(store, EmbeddedStore):
@@ -186,7 +186,7 @@ class ServingStore:
                 federation=bool(self.settings.service_allowlist),
                 output=output,
             )
-            cached = self._descriptions[key] = Outcome(body, output.media_type)
+            cached = self._descriptions[key] = Outcome(body, output.media_type, copy)
         return cached
 
 
@@ -214,7 +214,7 @@ class QueryRunner:
         self.store = ServingStore(settings, provider, describe_service)
         self.on_runaway = on_runaway
         self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="govgraph-eval")
-        self._known_fast: OrderedDict[bytes, None] = OrderedDict()
+        self._known_fast: OrderedDict[int, None] = OrderedDict()
         self._known_fast_lock = threading.Lock()
 
     def warm_up(self) -> None:
@@ -238,9 +238,9 @@ class QueryRunner:
         store, copy = self.store.provider.current()
         fingerprint = self._fingerprint(job, copy)
         if fingerprint is not None and self._is_known_fast(fingerprint):
-            return self.store.query(job, store)
+            return self.store.query(job, store, copy)
         started = time.monotonic()
-        outcome = self._in_pool(lambda: self.store.query(job, store), "query", job.text)
+        outcome = self._in_pool(lambda: self.store.query(job, store, copy), "query", job.text)
         if fingerprint is not None and time.monotonic() - started < self.settings.query_timeout * FAST_FRACTION:
             self._remember_fast(fingerprint)
         return outcome
@@ -250,23 +250,24 @@ class QueryRunner:
         fingerprint = self._fingerprint(job, self.store.provider.current()[1])
         return fingerprint is not None and self._is_known_fast(fingerprint)
 
-    def _fingerprint(self, job: Job, copy: str | None) -> bytes | None:
+    def _fingerprint(self, job: Job, copy: str | None) -> int | None:
         """What identifies a query's cost: the job and the copy it runs on; None when it must always take the pool."""
         # SERVICE waits on another server (no bound from earlier runs); a remote store has its own HTTP timeout.
         if job.kind != "query" or self.settings.backend != "embedded" or "SERVICE" in job.text.upper():
             return None
         if copy is None:  # a store handed in from outside may change without notice
             return None
-        return hashlib.blake2b(repr((copy, job)).encode(), digest_size=16).digest()
+        # Python's hash of strings is keyed per process: a 64-bit value no client can aim a collision at.
+        return hash((copy, job))
 
-    def _is_known_fast(self, fingerprint: bytes) -> bool:
+    def _is_known_fast(self, fingerprint: int) -> bool:
         with self._known_fast_lock:
             if fingerprint not in self._known_fast:
                 return False
             self._known_fast.move_to_end(fingerprint)
             return True
 
-    def _remember_fast(self, fingerprint: bytes) -> None:
+    def _remember_fast(self, fingerprint: int) -> None:
         with self._known_fast_lock:
             self._known_fast[fingerprint] = None
             while len(self._known_fast) > KNOWN_FAST_LIMIT:

@@ -159,6 +159,28 @@ def _checked_query_form(text: str, policy: OutboundPolicy) -> str | None:
 
 _remembered_query_form = functools.lru_cache(maxsize=512)(_checked_query_form)
 
+# Functions whose value changes from one evaluation to the next (SPARQL 1.1, 17.4).
+VOLATILE_FUNCTIONS = frozenset({"NOW", "RAND", "UUID", "STRUUID", "BNODE"})
+
+
+def repeatable(text: str) -> bool:
+    """Whether the same query on the same data always gives the same answer: no NOW(), RAND(), UUID(),
+    STRUUID() or BNODE(), and no SERVICE (another server's data). Only such answers may be kept for reuse.
+
+    >>> repeatable("SELECT ?s { ?s ?p ?o } LIMIT 3"), repeatable('SELECT (now() AS ?t) {}')
+    (True, False)
+    """
+    if len(text) > MEMO_MAX_CHARS:
+        return _repeatable(text)
+    return _remembered_repeatable(text)
+
+
+def _repeatable(text: str) -> bool:
+    return not any(token.keyword in VOLATILE_FUNCTIONS or token.keyword == "SERVICE" for token in tokenize(text))
+
+
+_remembered_repeatable = functools.lru_cache(maxsize=512)(_repeatable)
+
 
 def _resolve(token: Token | None, prefixes: dict[str, str], base: str) -> str | None:
     """The absolute URL a SERVICE/LOAD target names; None for a variable or anything else."""
