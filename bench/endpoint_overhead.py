@@ -1,11 +1,12 @@
 """Where govgraph's time per request goes, without HTTP: the WSGI app in process, profiled.
 
-    python -m bench.endpoint_overhead bench/results/data-real [--query 'ASK {}'] [--post] [--cache-bytes 0]
+    python -m bench.endpoint_overhead bench/results/data-real [--query 'ASK {}'] [--post] [--cold]
 
 Calls the app the way granian does (a fresh WSGI environ per request, the body read whole) and
 sends the same query straight to the in-memory copy the app serves from; the difference is the
 app's own cost per request (routing, negotiation, protocol checks, the query runner, the caches).
-cProfile shows its parts. `--cache-bytes 0` turns the result cache off, as for a query never seen.
+cProfile shows its parts. By default every request repeats the text (the result cache answers
+it); `--cold` numbers each request's text with a comment, so every one is new.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import itertools
 import pstats
 import time
 from dataclasses import dataclass
@@ -47,23 +49,23 @@ def request_environ(query: str, post: bool) -> dict:
     return builder.get_environ()
 
 
-def measure(data_dir: Path, query: str = QUERY, requests: int = 2000, post: bool = False, cache_bytes: int | None = None) -> Overhead:
-    """Time `requests` identical queries through the app and through pyoxigraph; profile the app."""
+def measure(data_dir: Path, query: str = QUERY, requests: int = 2000, post: bool = False, cold: bool = False) -> Overhead:
+    """Time `requests` queries through the app and through pyoxigraph; profile the app."""
     from api import create_app
 
-    settings = Settings.from_env().with_(data_dir=data_dir, backend="embedded")
-    if cache_bytes is not None:
-        settings = settings.with_(cache_bytes=cache_bytes)
-    app = create_app(settings)
-    environ = request_environ(query, post)
-    body = environ["wsgi.input"].read()
+    app = create_app(Settings.from_env().with_(data_dir=data_dir, backend="embedded"))
+    numbers = itertools.count()
+    texts = [f"{query}\n# request {number}" for number in range(3 * requests + 1)] if cold else [query]
+    environs = [request_environ(text, post) for text in texts]
+    bodies = [environ["wsgi.input"].read() for environ in environs]
 
     def start_response(status, headers, exc_info=None):
         if not status.startswith("200"):
             raise RuntimeError(f"the app answered {status}")
 
     def through_app() -> None:
-        fresh = dict(environ, **{"wsgi.input": io.BytesIO(body)})
+        number = next(numbers) % len(environs)
+        fresh = dict(environs[number], **{"wsgi.input": io.BytesIO(bodies[number])})
         b"".join(app(fresh, start_response))
 
     through_app()  # loads the in-memory copy
@@ -94,9 +96,9 @@ def main() -> None:
     parser.add_argument("--query", default=QUERY)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--post", action="store_true", help="POST the query as a form (as the Python client does)")
-    parser.add_argument("--cache-bytes", type=int, help="GOVGRAPH_CACHE_BYTES for the app (0: no result cache)")
+    parser.add_argument("--cold", action="store_true", help="a new text for every request (a numbered comment)")
     args = parser.parse_args()
-    result = measure(args.data_dir, args.query, args.requests, args.post, args.cache_bytes)
+    result = measure(args.data_dir, args.query, args.requests, args.post, args.cold)
     print(f"through the app: {result.app_us:.0f} µs/request; pyoxigraph alone: {result.engine_us:.0f} µs/request")
     print(result.profile)
 
