@@ -49,10 +49,14 @@ def wait_until_answering(url: str, process: subprocess.Popen, log_file: Path, se
 
 
 def wait_until_serving(url: str, process: subprocess.Popen, log_file: Path, seconds: float = 120.0) -> None:
-    """Poll until the SPARQL endpoint answers a query with 200 (a server may answer errors before its store is in)."""
+    """Poll until the SPARQL endpoint answers `ASK {}` with 200 (a server may answer errors before its store is in).
+
+    Not the bare URL: that is the service description, which counts the whole graph.
+    """
     deadline = time.monotonic() + seconds
-    wait_until_answering(url, process, log_file, seconds)
     while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}: {log_file.read_text(errors='replace')[-2000:]}")
         try:
             if requests.get(url, params={"query": "ASK {}"}, timeout=5).status_code == 200:
                 return
