@@ -17,7 +17,6 @@ import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import quote, urlparse
 
 from bench.sparql_endpoints import DORTMUND, BenchDataset, BenchQuery, Cell, HttpSystem, TextSource

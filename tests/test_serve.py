@@ -75,7 +75,7 @@ def test_concurrent_runaways_get_their_503_in_time_while_other_clients_are_answe
                 started = time.monotonic()
                 waves = list(pool.map(lambda _: _timed_post(sparql, RUNAWAY), range(4)))
             assert all(status == 503 and seconds < TIMEOUT + 2 for status, seconds in waves), waves
-            assert all(seconds < TIMEOUT + 2 for seconds in (time.monotonic() - started,))
+            assert time.monotonic() - started < TIMEOUT + 2
             if len(_workers_replaced_for_runaways(writable_server.log) - already) >= 2:
                 break
         time.sleep(TIMEOUT + 1)  # the replaced workers finish and exit meanwhile
