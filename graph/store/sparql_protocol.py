@@ -114,6 +114,8 @@ class OutboundPolicy:
     def check(self, text: str | list[Token]) -> None:
         """Raise QueryRefused for any SERVICE or LOAD whose target is not allow-listed."""
         tokens = tokenize(text) if isinstance(text, str) else text
+        if not any(token.keyword in ("SERVICE", "LOAD") for token in tokens):
+            return  # nothing reaches out: no need to resolve the prologue's IRIs
         prefixes: dict[str, str] = {}
         base = self.base_iri or ""
         for index, token in enumerate(tokens):
@@ -152,12 +154,42 @@ def checked_query_form(text: str, policy: OutboundPolicy) -> str | None:
 
 
 def _checked_query_form(text: str, policy: OutboundPolicy) -> str | None:
-    tokens = tokenize(text)
+    tokens = _tokens(text)
     policy.check(tokens)
     return query_form(tokens)
 
 
+def _tokens(text: str) -> list[Token]:
+    """The tokens of a text, remembered for recent short texts (the form check and `repeatable` both need them)."""
+    return _remembered_tokens(text) if len(text) <= MEMO_MAX_CHARS else tokenize(text)
+
+
+_remembered_tokens = functools.lru_cache(maxsize=64)(tokenize)
+
+
 _remembered_query_form = functools.lru_cache(maxsize=512)(_checked_query_form)
+
+# Functions whose value changes from one evaluation to the next (SPARQL 1.1, 17.4).
+VOLATILE_FUNCTIONS = frozenset({"NOW", "RAND", "UUID", "STRUUID", "BNODE"})
+
+
+def repeatable(text: str) -> bool:
+    """Whether the same query on the same data always gives the same answer: no NOW(), RAND(), UUID(),
+    STRUUID() or BNODE(), and no SERVICE (another server's data). Only such answers may be kept for reuse.
+
+    >>> repeatable("SELECT ?s { ?s ?p ?o } LIMIT 3"), repeatable('SELECT (now() AS ?t) {}')
+    (True, False)
+    """
+    if len(text) > MEMO_MAX_CHARS:
+        return _repeatable(text)
+    return _remembered_repeatable(text)
+
+
+def _repeatable(text: str) -> bool:
+    return not any(token.keyword in VOLATILE_FUNCTIONS or token.keyword == "SERVICE" for token in _tokens(text))
+
+
+_remembered_repeatable = functools.lru_cache(maxsize=512)(_repeatable)
 
 
 def _resolve(token: Token | None, prefixes: dict[str, str], base: str) -> str | None:
