@@ -88,12 +88,9 @@ def page_date() -> date:
 
 
 def conditional(response: Response, last_modified: datetime | None = None) -> Response:
-    """Add ETag, Last-Modified and Vary; answer 304 when the client's copy is current."""
-    response.add_etag()
+    """Add Last-Modified and Vary (`api.http_caching` adds the ETag and answers 304 when the client's copy is current)."""
     if last_modified is not None:
         response.last_modified = last_modified
     response.vary.add("Accept")
     response.vary.add("Accept-Language")
-    response.cache_control.public = True
-    response.cache_control.no_cache = True
-    return response.make_conditional(request)
+    return response

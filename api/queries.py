@@ -97,7 +97,7 @@ def run_query(name: str) -> Response:
     links = _page_links(bound, has_next_page)
     if links:
         response.headers["Link"] = ", ".join(f'<{url}>; rel="{relation}"' for relation, url in links.items())
-    response.headers["Vary"] = "Accept"
+    response.vary.add("Accept")
     return response
 
 

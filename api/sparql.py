@@ -20,6 +20,8 @@ from werkzeug.datastructures import MIMEAccept, MultiDict, WWWAuthenticate
 from werkzeug.exceptions import BadRequest, Forbidden, NotFound, Unauthorized, UnsupportedMediaType
 from werkzeug.http import parse_accept_header
 
+from api.http_caching import uncacheable
+from api.result_cache import WSGI_COPY_KEY
 from api.rendering import render
 from api.store_access import current_settings, query_runner
 from graph.config import REPO_ROOT
@@ -36,6 +38,7 @@ from graph.store import (
     checked_graph_iris,
     checked_query,
     rdf_format,
+    repeatable,
     results_format,
     with_using_clauses,
 )
@@ -91,12 +94,12 @@ def _endpoint_url() -> str:
     return url
 
 
-def _requested_formats(form: str | None) -> tuple[str | None, str | None]:
+def _requested_formats(form: str | None, parameters: MultiDict) -> tuple[str | None, str | None]:
     """(results format, RDF format) names: from `format=` when given, else from Accept.
 
     Only the table the query form needs is negotiated; both when the form is unknown.
     """
-    requested = request.values.get("format")
+    requested = parameters.get("format")
     if requested:
         chosen_results = _lookup(results_format, requested)
         chosen_rdf = _lookup(rdf_format, RDF_FORMAT_PARAMETER_ALIASES.get(requested.lower(), requested))
@@ -178,11 +181,11 @@ def _query(text: str, parameters: MultiDict) -> Response:
     endpoint_url = _endpoint_url()
     checked = checked_query(text, OutboundPolicy(settings.service_allowlist, endpoint_url), settings.max_query_depth)
     form = checked.form
-    results_name, rdf_name = _requested_formats(form)
+    results_name, rdf_name = _requested_formats(form, parameters)
     if form is not None and (rdf_name if form in GRAPH_FORMS else results_name) is None:
         offered = RDF_OFFER if form in GRAPH_FORMS else RESULTS_OFFER
         raise NotAcceptable(
-            f"a {form} result cannot be given as {request.values.get('format') or request.headers.get('Accept')}; "
+            f"a {form} result cannot be given as {parameters.get('format') or request.headers.get('Accept')}; "
             f"available: {', '.join(offered.media_types)}"
         )
     job = Job(
@@ -198,6 +201,10 @@ def _query(text: str, parameters: MultiDict) -> Response:
     outcome = query_runner().run(job)
     response = Response(outcome.body, mimetype=outcome.media_type)
     response.vary.add("Accept")
+    if outcome.copy is not None and repeatable(text):
+        request.environ[WSGI_COPY_KEY] = outcome.copy  # the result cache may keep this answer
+    else:
+        uncacheable()
     return response
 
 
@@ -268,6 +275,7 @@ def example_queries() -> list[dict[str, str]]:
 
 
 def _editor_page() -> Response:
+    uncacheable()  # its examples are read from the query files at each request
     settings = current_settings()
     response = render(
         "sparql.html",

@@ -162,7 +162,7 @@ def app_on_small_store(settings: Settings, turtle: bytes, graph_iri: str) -> Ite
 
 
 def serve_govgraph(data_dir: Path, log_dir: Path, **environment: str):
-    """Start `govgraph serve` (gunicorn) on a free port of 127.0.0.1; returns (base URL, process)."""
+    """Start `govgraph serve` (granian) on a free port of 127.0.0.1; returns (base URL, process)."""
     import os
 
     port = free_port()
@@ -185,7 +185,7 @@ def serve_govgraph(data_dir: Path, log_dir: Path, **environment: str):
 
 @pytest.fixture(scope="session")
 def live_server(built: Settings, tmp_path_factory: pytest.TempPathFactory):
-    """`govgraph serve` (gunicorn) on the built graph, read-only (no update token); yields its base URL."""
+    """`govgraph serve` (granian) on the built graph, read-only (no update token); yields its base URL."""
     url, process = serve_govgraph(built.data_dir, tmp_path_factory.mktemp("live-server"))
     yield url
     stop(process)

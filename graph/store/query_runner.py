@@ -1,22 +1,22 @@
 """Evaluate SPARQL for the endpoint: in memory, in parallel threads, with a timeout that holds.
 
 Each server process evaluates on the in-memory copy of the built store that
-`graph.store.provider` keeps for all blueprints, on a pool of threads (pyoxigraph releases the
+`graph.store.provider` hands to all blueprints, on a pool of threads (pyoxigraph releases the
 GIL). pyoxigraph cannot cancel a running query, so a query that outlives the timeout is
 answered with `QueryTimeout` (503) and the runner calls its `on_runaway` hook: under
-`govgraph serve` that retires the whole gunicorn worker process (it stops accepting,
-finishes its other requests, then exits, which ends the runaway evaluation) while the
-other workers keep serving and gunicorn starts a fresh one.
+`govgraph serve` that has the worker process replaced (a fresh worker starts serving, then
+this one stops accepting, finishes its other requests and exits, which ends the runaway
+evaluation).
 
-Updates are applied to the on-disk store (the durable copy) under an exclusive file lock
-and then bump a generation file; the provider of every process compares the generation
-before each job and reloads its in-memory copy when it changed (as it does when
-`govgraph build` swaps `current`).
+Updates are applied to the on-disk store (the durable copy) under an exclusive file lock,
+remove the store's snapshot and bump a generation file; the update is answered once the
+provider serves a copy that holds it (`StoreProvider.follow_update`), while other requests
+keep being answered from the previous copy.
 
 Handing a query to the pool costs a thread switch each way, which on a busy machine is
 more than a cheap query itself. So a query the runner has already seen finish within 1%
-of the timeout on the same store (same text, dataset and format) is evaluated on the
-request thread: evaluation on an unchanged in-memory store is deterministic, and such a
+of the timeout on the same copy (same text, dataset and format) is evaluated on the
+request thread: evaluation on an unchanging in-memory copy is deterministic, and such a
 query would have to run a hundred times slower to become a runaway. Everything else (a
 new query, an update, SERVICE calls, the remote backend) takes the pool.
 
@@ -31,7 +31,6 @@ the request thread's stack is the server's choice, so only shallow queries run t
 from __future__ import annotations
 
 import errno
-import hashlib
 import logging
 import re
 import threading
@@ -49,13 +48,13 @@ from graph.config import Settings
 from graph.store.formats import Format, rdf_format, results_format
 from graph.store.large_stacks import LargeStackExecutor, stack_size_for
 from graph.store.sparql_protocol import NotAcceptable
-from graph.store.provider import Generation, StoreProvider, bump_generation, store_lock
+from graph.store.provider import StoreProvider, bump_generation, remove_snapshot, store_lock
 from graph.store.store import EmbeddedStore, GraphStore, current_store_path
 from graph.store.syntax_hints import syntax_error
 
 LOG = logging.getLogger("govgraph.sparql")
 FAST_FRACTION = 0.01  # of the timeout: a query known to finish within it may skip the pool
-KNOWN_FAST_LIMIT = 10_000  # remembered query fingerprints per process (16 bytes each)
+KNOWN_FAST_LIMIT = 10_000  # remembered query fingerprints per process (an integer each)
 # Deepest query the request thread may evaluate: well under 1 MB of stack at ~10 KB a level (see large_stacks).
 REQUEST_THREAD_MAX_DEPTH = 64
 T = TypeVar("T")
@@ -79,10 +78,11 @@ class Job:
 
 @dataclass(frozen=True)
 class Outcome:
-    """A serialized result and its media type."""
+    """A serialized result, its media type, and the copy of the store that answered (None: not a copy)."""
 
     body: bytes
     media_type: str
+    copy: str | None = None
 
 
 class ResultTooLarge(errors.GovgraphError):
@@ -134,8 +134,8 @@ class ServingStore:
         self.describe_service = describe_service
         self._descriptions: dict[tuple, Outcome] = {}
 
-    def query(self, job: Job, store: GraphStore) -> Outcome:
-        """Evaluate a query on `store` (the served store when the job was taken) and serialize its result."""
+    def query(self, job: Job, store: GraphStore, copy: str | None = None) -> Outcome:
+        """Evaluate a query on `store` (the served store when the job was taken, copy `copy`) and serialize its result."""
         result = self._evaluate(job, store)
         graph_result = isinstance(result, pyoxigraph.QueryTriples)
         chosen = _chosen_format(job, graph_result)
@@ -148,7 +148,7 @@ class ServingStore:
             raise QueryNotEvaluable(f"the query cannot be evaluated: {error}") from None
         finally:
             del result  # dropped on this thread, not with the traceback on another (pyoxigraph forbids that)
-        return Outcome(b"".join(buffer.parts), chosen.media_type)
+        return Outcome(b"".join(buffer.parts), chosen.media_type, copy)
 
     def _evaluate(self, job: Job, store: GraphStore):
         if not isinstance(store, EmbeddedStore):
@@ -179,6 +179,7 @@ class ServingStore:
             path = current_store_path(data_dir).resolve()
             if not path.is_dir():
                 raise errors.StoreUnavailable(f"no store at {path}: run `govgraph build` first")
+            remove_snapshot(path)  # it no longer holds the store's content
             try:
                 _apply_update(path, job)
             finally:
@@ -187,11 +188,11 @@ class ServingStore:
         return Outcome(b"", "text/plain")
 
     def service_description(self, job: Job) -> Outcome:
-        """The service description, made once per store generation, endpoint URL and format."""
+        """The service description, made once per copy of the store, endpoint URL and format."""
         if self.describe_service is None:
             raise errors.GovgraphError("this query runner was made without a service description")
-        store, generation = self.provider.current()
-        key = (generation, job.base_iri, job.rdf_format)
+        store, copy = self.provider.current()
+        key = (copy, job.base_iri, job.rdf_format)
         cached = self._descriptions.get(key)
         if cached is None:
             output = _chosen_format(job, graph_result=True)
@@ -202,7 +203,7 @@ class ServingStore:
                 federation=bool(self.settings.service_allowlist),
                 output=output,
             )
-            cached = self._descriptions[key] = Outcome(body, output.media_type)
+            cached = self._descriptions[key] = Outcome(body, output.media_type, copy)
         return cached
 
 
@@ -267,7 +268,7 @@ class QueryRunner:
         self.store = ServingStore(settings, provider, describe_service)
         self.on_runaway = on_runaway
         self._executor = LargeStackExecutor(threads, stack_size_for(settings.max_query_depth), thread_name_prefix="govgraph-eval")
-        self._known_fast: OrderedDict[bytes, None] = OrderedDict()
+        self._known_fast: OrderedDict[int, None] = OrderedDict()
         self._known_fast_lock = threading.Lock()
 
     def warm_up(self) -> None:
@@ -281,16 +282,19 @@ class QueryRunner:
     def run(self, job: Job) -> Outcome:
         """Evaluate a job; QueryTimeout (503) when it takes longer than GOVGRAPH_QUERY_TIMEOUT."""
         if job.kind == "update":
-            return self._in_pool(lambda: self.store.update(job), "update", job.text)
+            outcome = self._in_pool(lambda: self.store.update(job), "update", job.text)
+            # Outside the pool: waiting until the new copy is served is no runaway.
+            self.store.provider.follow_update()
+            return outcome
         if job.kind == "service-description":
             return self._in_pool(lambda: self.store.service_description(job), "query", "the service description")
         # One look at the served store: the fingerprint and the evaluation are then about the same copy.
-        store, generation = self.store.provider.current()
-        fingerprint = self._fingerprint(job, generation)
+        store, copy = self.store.provider.current()
+        fingerprint = self._fingerprint(job, copy)
         if fingerprint is not None and self._is_known_fast(fingerprint):
-            return self.store.query(job, store)
+            return self.store.query(job, store, copy)
         started = time.monotonic()
-        outcome = self._in_pool(lambda: self.store.query(job, store), "query", job.text)
+        outcome = self._in_pool(lambda: self.store.query(job, store, copy), "query", job.text)
         if fingerprint is not None and time.monotonic() - started < self.settings.query_timeout * FAST_FRACTION:
             self._remember_fast(fingerprint)
         return outcome
@@ -300,26 +304,27 @@ class QueryRunner:
         fingerprint = self._fingerprint(job, self.store.provider.current()[1])
         return fingerprint is not None and self._is_known_fast(fingerprint)
 
-    def _fingerprint(self, job: Job, generation: Generation | None) -> bytes | None:
-        """What identifies a query's cost: the job and the store generation; None when it must always take the pool."""
+    def _fingerprint(self, job: Job, copy: str | None) -> int | None:
+        """What identifies a query's cost: the job and the copy it runs on; None when it must always take the pool."""
         # SERVICE waits on another server (no bound from earlier runs); a remote store has its own HTTP timeout;
         # a deep query needs the pool's large stacks.
         if job.kind != "query" or self.settings.backend != "embedded" or "SERVICE" in job.text.upper():
             return None
         if job.depth is None or job.depth > REQUEST_THREAD_MAX_DEPTH:
             return None
-        if generation is None:  # a store handed in from outside may change without notice
+        if copy is None:  # a store handed in from outside may change without notice
             return None
-        return hashlib.blake2b(repr((generation, job)).encode(), digest_size=16).digest()
+        # Python's hash of strings is keyed per process: a 64-bit value no client can aim a collision at.
+        return hash((copy, job))
 
-    def _is_known_fast(self, fingerprint: bytes) -> bool:
+    def _is_known_fast(self, fingerprint: int) -> bool:
         with self._known_fast_lock:
             if fingerprint not in self._known_fast:
                 return False
             self._known_fast.move_to_end(fingerprint)
             return True
 
-    def _remember_fast(self, fingerprint: bytes) -> None:
+    def _remember_fast(self, fingerprint: int) -> None:
         with self._known_fast_lock:
             self._known_fast[fingerprint] = None
             while len(self._known_fast) > KNOWN_FAST_LIMIT:
@@ -334,9 +339,10 @@ class QueryRunner:
 
     def _in_pool(self, evaluate: Callable[[], T], what: str, description: str) -> T:
         limit = self.settings.query_timeout
+        started = time.monotonic()
         future = self._executor.submit(evaluate)
         try:
-            return future.result(timeout=limit)
+            result = future.result(timeout=limit)
         except FutureTimeout:
             LOG.warning("a %s ran longer than %g s: %s", what, limit, description[:500])
             # A remote query ends by itself (its HTTP request has the same timeout); a local one must be killed.
@@ -345,3 +351,8 @@ class QueryRunner:
             raise errors.QueryTimeout(
                 f"the {what} ran longer than the limit of {limit:g} s and was stopped (GOVGRAPH_QUERY_TIMEOUT)"
             ) from None
+        # The pool may finish before this thread looks (a busy machine): the limit holds all the same for
+        # reads. An update that was applied is reported as applied.
+        if what != "update" and time.monotonic() - started > limit:
+            raise errors.QueryTimeout(f"the {what} ran longer than the limit of {limit:g} s (GOVGRAPH_QUERY_TIMEOUT)")
+        return result

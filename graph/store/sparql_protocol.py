@@ -120,6 +120,8 @@ class OutboundPolicy:
     def check(self, text: str | list[Token]) -> None:
         """Raise QueryRefused for any SERVICE or LOAD whose target is not allow-listed."""
         tokens = tokenize(text) if isinstance(text, str) else text
+        if not any(token.keyword in ("SERVICE", "LOAD") for token in tokens):
+            return  # nothing reaches out: no need to resolve the prologue's IRIs
         prefixes: dict[str, str] = {}
         base = self.base_iri or ""
         for index, token in enumerate(tokens):
@@ -237,7 +239,7 @@ def checked_query(text: str, policy: OutboundPolicy, max_depth: int) -> CheckedQ
 
 
 def _checked_query(text: str, policy: OutboundPolicy, max_depth: int) -> CheckedQuery:
-    tokens = tokenize(text)
+    tokens = _tokens(text)
     depth = check_depth(tokens, max_depth)
     policy.check(tokens)
     return CheckedQuery(query_form(tokens), depth)
@@ -273,6 +275,36 @@ def checked_graph_iris(parameter: str, values: Sequence[str]) -> tuple[str, ...]
         except ValueError:
             raise InvalidGraphIri(f"{parameter} must be an absolute IRI, not {value[:200]!r}") from None
     return tuple(values)
+
+
+def _tokens(text: str) -> list[Token]:
+    """The tokens of a text, remembered for recent short texts (the form check and `repeatable` both need them)."""
+    return _remembered_tokens(text) if len(text) <= MEMO_MAX_CHARS else tokenize(text)
+
+
+_remembered_tokens = functools.lru_cache(maxsize=64)(tokenize)
+
+# Functions whose value changes from one evaluation to the next (SPARQL 1.1, 17.4).
+VOLATILE_FUNCTIONS = frozenset({"NOW", "RAND", "UUID", "STRUUID", "BNODE"})
+
+
+def repeatable(text: str) -> bool:
+    """Whether the same query on the same data always gives the same answer: no NOW(), RAND(), UUID(),
+    STRUUID() or BNODE(), and no SERVICE (another server's data). Only such answers may be kept for reuse.
+
+    >>> repeatable("SELECT ?s { ?s ?p ?o } LIMIT 3"), repeatable('SELECT (now() AS ?t) {}')
+    (True, False)
+    """
+    if len(text) > MEMO_MAX_CHARS:
+        return _repeatable(text)
+    return _remembered_repeatable(text)
+
+
+def _repeatable(text: str) -> bool:
+    return not any(token.keyword in VOLATILE_FUNCTIONS or token.keyword == "SERVICE" for token in _tokens(text))
+
+
+_remembered_repeatable = functools.lru_cache(maxsize=512)(_repeatable)
 
 
 def _resolve(token: Token | None, prefixes: dict[str, str], base: str) -> str | None:
