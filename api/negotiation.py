@@ -51,6 +51,8 @@ def negotiate(offers: tuple[Offer, ...] = OFFERS) -> Offer:
         if requested not in by_key:
             raise BadRequest(f"unknown format {requested!r}; valid: {', '.join(by_key)}")
         return by_key[requested]
+    if not request.accept_mimetypes:  # no Accept header: any type will do (RFC 9110), the first offered
+        return offers[0]
     candidates = [offer.media_type for offer in offers] + [alias for alias, key in ALIASES.items() if key in by_key]
     best = request.accept_mimetypes.best_match(candidates)
     if best is None:
