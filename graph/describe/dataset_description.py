@@ -20,10 +20,10 @@ import pyoxigraph
 
 from graph.config import Settings
 from graph.namespaces import PREFIXES
-from graph.describe.describe import labels_of, serialize_triples
+from graph.describe.describe import labels_of
 from graph.build.dumps import DUMPS, dump_path
 from graph.describe.labels import LabelBook, Link
-from graph.store.formats import Format
+from graph.store.formats import Format, serialize_triples
 from graph.describe.statistics import graph_statistics
 from graph.store.store import GraphStore, current_store_path
 
@@ -218,10 +218,8 @@ def _add_terms(add: Callable[..., None], subject: pyoxigraph.NamedNode, source: 
 
 
 def serialize_description(triples: list[pyoxigraph.Triple], output_format: Format) -> bytes:
-    """The description in an RDF format, with the void/dcat prefixes for Turtle."""
-    if output_format.engine_format in (pyoxigraph.RdfFormat.TURTLE, pyoxigraph.RdfFormat.RDF_XML):
-        return pyoxigraph.serialize(triples, format=output_format.engine_format, prefixes=DESCRIPTION_PREFIXES)
-    return serialize_triples(triples, output_format)
+    """The description in an RDF format, with the void/dcat prefixes for Turtle, the dataset first."""
+    return serialize_triples(triples, output_format, DESCRIPTION_PREFIXES, first=triples[0].subject.value if triples else None)
 
 
 def _iri(value: str) -> pyoxigraph.NamedNode:
