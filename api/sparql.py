@@ -156,11 +156,9 @@ def _operation(parameters: MultiDict) -> tuple[str, str] | None:
     return None
 
 
-@bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+@bp.route("/sparql", methods=["GET", "POST"])
 def endpoint() -> Response:
-    """The SPARQL 1.1 Protocol endpoint."""
-    if request.method == "OPTIONS":
-        return _preflight()
+    """The SPARQL 1.1 Protocol endpoint (CORS for its reads: `api.cors`)."""
     parameters = _parameters()
     operation = _operation(parameters)
     if operation is None:
@@ -287,22 +285,3 @@ def assets(filename: str) -> Response:
     if not YASGUI_DIR.is_dir():
         raise NotFound("the query editor's files are missing: run `make setup` (npm ci) first")
     return send_from_directory(YASGUI_DIR, filename, max_age=3600)
-
-
-def _preflight() -> Response:
-    response = Response(status=204)
-    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-    # Authorization is deliberately not allowed: browsers on other sites may read, not update.
-    response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
-    response.headers["Access-Control-Max-Age"] = "86400"
-    return response
-
-
-@bp.after_request
-def allow_cross_origin_reads(response: Response) -> Response:
-    """CORS for reads (queries, the description, their errors), so other portals can query from the browser."""
-    if not g.get("sparql_update"):
-        response.headers["Access-Control-Allow-Origin"] = "*"
-        response.headers["Access-Control-Expose-Headers"] = "Content-Type, Vary"
-    return response
-
