@@ -20,11 +20,11 @@ from werkzeug.datastructures import MIMEAccept, MultiDict, WWWAuthenticate
 from werkzeug.exceptions import BadRequest, Forbidden, NotFound, Unauthorized, UnsupportedMediaType
 from werkzeug.http import parse_accept_header
 
+from api.assets import YASGUI_DIR
 from api.http_caching import uncacheable
 from api.result_cache import WSGI_COPY_KEY
 from api.rendering import render
 from api.store_access import current_settings, query_runner
-from graph.config import REPO_ROOT
 from graph.describe import example_sparql
 from graph.store import (
     Format,
@@ -45,7 +45,6 @@ from queries import load_queries
 
 bp = Blueprint("sparql", __name__)
 LOG = logging.getLogger("govgraph.sparql")
-YASGUI_DIR = REPO_ROOT / "node_modules" / "@zazuko" / "yasgui" / "build"
 FORM = "application/x-www-form-urlencoded"
 QUERY_BODY = "application/sparql-query"
 UPDATE_BODY = "application/sparql-update"
@@ -281,7 +280,7 @@ def _editor_page() -> Response:
 
 @bp.route("/sparql/assets/<path:filename>")
 def assets(filename: str) -> Response:
-    """YASGUI's files from the pinned npm package (installed by `make setup`), never a CDN."""
+    """YASGUI's files from the pinned npm package (built into the package, or from `make setup`), never a CDN."""
     if not YASGUI_DIR.is_dir():
         raise NotFound("the query editor's files are missing: run `make setup` (npm ci) first")
     return send_from_directory(YASGUI_DIR, filename, max_age=3600)
