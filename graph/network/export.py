@@ -20,11 +20,11 @@ import json
 import zipfile
 from dataclasses import dataclass
 from typing import Callable
+from xml.etree.ElementTree import SubElement
 
 import networkx as nx
 from networkx.drawing.nx_pydot import to_pydot
 from networkx.readwrite.gexf import GEXFWriter
-from xml.etree.ElementTree import SubElement
 
 from graph.time import first_day, last_day
 

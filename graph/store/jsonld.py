@@ -14,8 +14,10 @@ answers exactly that URL from the file (any other URL is an error, so nothing go
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
+import threading
 from typing import Iterable
 
 import pyoxigraph
@@ -28,6 +30,9 @@ EXPANDED = "http://www.w3.org/ns/json-ld#expanded"
 COMPACTED = "http://www.w3.org/ns/json-ld#compacted"
 # Where a server publishes the context, relative to its root (and to the base IRI).
 CONTEXT_PATH = f"context/{CONTEXT_VERSION}.jsonld"
+# PyLD keeps resolved contexts in a process-wide cache that is not safe for concurrent writers; it is pure
+# Python (holds the GIL), so one document at a time costs no parallelism.
+_pyld = threading.Lock()
 
 
 @functools.cache
@@ -43,11 +48,12 @@ def jsonld_document(
     None), or expanded; `first` puts that node's object first."""
     graph = Graph().parse(data=pyoxigraph.serialize(list(triples), format=pyoxigraph.RdfFormat.N_TRIPLES), format="nt")
     document = json.loads(graph.serialize(format="json-ld"))
-    if expanded:
-        document = jsonld.expand(document)
-    else:
-        context_reference = context if context is not None else context_document()["@context"]
-        document = jsonld.compact(document, context_reference, {"documentLoader": _loader(context)})
+    with _pyld:
+        if expanded:
+            document = jsonld.expand(document, {"documentLoader": _loader(None)})
+        else:
+            context_reference = context if context is not None else copy.deepcopy(context_document()["@context"])
+            document = jsonld.compact(document, context_reference, {"documentLoader": _loader(context)})
     _put_first(document, first)
     return json.dumps(document, ensure_ascii=False, indent=1).encode()
 
@@ -56,7 +62,7 @@ def _loader(context_url: str | None):
     def load(url: str, options: dict) -> dict:
         if url != context_url:
             raise jsonld.JsonLdError(f"govgraph loads no remote documents: {url}", "jsonld.LoadDocumentError")
-        return {"contextUrl": None, "documentUrl": url, "document": context_document()}
+        return {"contextUrl": None, "documentUrl": url, "document": copy.deepcopy(context_document())}
 
     return load
 
