@@ -41,10 +41,10 @@ DATASET_ATTRIBUTION = {
 }
 # For a source that states no licence of its own (web pages, a press release, a vocabulary without one).
 SOURCE_RIGHTS = {
-    "de": "Die Quelle nennt keine Lizenz. Der Graph übernimmt aus ihr Tatsachen mit Quellenangabe und zitiert "
-    "einzelne Sätze wörtlich (Zitatrecht, § 51 UrhG); die Zitate bleiben Werke ihrer Urheber.",
-    "en": "The source states no licence. The graph takes facts from it, naming the source, and quotes single "
-    "sentences verbatim (right of quotation, § 51 UrhG); the quotes remain their authors' works.",
+    "de": "Die Quelle nennt keine Lizenz. Der Graph übernimmt aus ihr Tatsachen mit Quellenangabe; wo er einen Satz "
+    "wörtlich zitiert (Zitatrecht, § 51 UrhG), bleibt das Zitat Werk seines Urhebers.",
+    "en": "The source states no licence. The graph takes facts from it, naming the source; where it quotes a "
+    "sentence verbatim (right of quotation, § 51 UrhG), the quote remains its author's work.",
 }
 VOCABULARIES = (GG, PREFIXES["org"], PREFIXES["prov"], PREFIXES["time"], PREFIXES["skos"], PREFIXES["oa"], PREFIXES["schema"], DCTERMS, FOAF)
 DESCRIPTION_PREFIXES = {**PREFIXES, "void": VOID, "dcat": DCAT, "cc": CC}
