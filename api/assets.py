@@ -19,10 +19,11 @@ def npm_file(package: str, path: str) -> Path:
 
 
 YASGUI_DIR = npm_file("@zazuko/yasgui", "build/yasgui.min.js").parent
-# The explorer's scripts by the name the page uses.
-EXPLORE_SCRIPTS = {
-    "cytoscape.min.js": npm_file("cytoscape", "dist/cytoscape.min.js"),
-    "layout-base.js": npm_file("layout-base", "layout-base.js"),
-    "cose-base.js": npm_file("cose-base", "cose-base.js"),
-    "cytoscape-fcose.js": npm_file("cytoscape-fcose", "cytoscape-fcose.js"),
+# The explorer's scripts by the name the page uses: npm package and path in it (setup.py builds in the same files).
+EXPLORE_PACKAGE_FILES = {
+    "cytoscape.min.js": ("cytoscape", "dist/cytoscape.min.js"),
+    "layout-base.js": ("layout-base", "layout-base.js"),
+    "cose-base.js": ("cose-base", "cose-base.js"),
+    "cytoscape-fcose.js": ("cytoscape-fcose", "cytoscape-fcose.js"),
 }
+EXPLORE_SCRIPTS = {name: npm_file(package, path) for name, (package, path) in EXPLORE_PACKAGE_FILES.items()}

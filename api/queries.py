@@ -14,8 +14,8 @@ from flask import Blueprint, Response, jsonify, request, url_for
 
 from api.errors import error_response
 from api.negotiation import accepted_jsonld_variants, jsonld_format, jsonld_media_type
-from api.rendering import render
 from api.openapi import GRAPH_FORMATS, TABLE_FORMATS, openapi_document, output_formats
+from api.rendering import render
 from api.store_access import current_settings, current_store, query_runner
 from graph.store import Format, GraphStore, rdf_format, results_format, serialize, term_text
 from graph.describe import (

@@ -9,6 +9,8 @@ between runs ($GOVGRAPH_WHEELHOUSE, default ~/.cache/govgraph/wheelhouse), so on
 
 from __future__ import annotations
 
+import email
+import email.message
 import os
 import shutil
 import subprocess
@@ -19,6 +21,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from api.assets import EXPLORE_PACKAGE_FILES
 from conftest import free_port, stop, wait_for_http
 from graph.config import REPO_ROOT, SHARED_DIR
 
@@ -33,6 +36,12 @@ def run(command: list[str], **options) -> subprocess.CompletedProcess:
     result = subprocess.run(command, capture_output=True, text=True, timeout=600, **options)
     assert result.returncode == 0, f"{' '.join(command)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
     return result
+
+
+def metadata(wheel: Path) -> email.message.Message:
+    """The wheel's core metadata (name, licence, Requires-Dist, …)."""
+    with zipfile.ZipFile(wheel) as archive:
+        return email.message_from_bytes(archive.read(next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))))
 
 
 @pytest.fixture(scope="module")
@@ -55,15 +64,12 @@ def test_the_wheel_builds_without_setuptools_warnings_and_with_clean_metadata(wh
     assert [line for line in output.splitlines() if any(warning in line for warning in SETUPTOOLS_WARNINGS)] == []
     with zipfile.ZipFile(path) as archive:
         names = set(archive.namelist())
-        metadata = archive.read(next(name for name in names if name.endswith(".dist-info/METADATA"))).decode()
-    assert "License-Expression: MIT" in metadata and any(name.endswith(".dist-info/licenses/LICENSE") for name in names)
-    modules = {str(path.relative_to(REPO_ROOT)) for package in PACKAGES for path in (REPO_ROOT / package).rglob("*.py")}
-    assert modules <= names, "every module of every subpackage is in the wheel"
-    data = {"graph/sources/pressemitteilung-dortmund-2024-12.ttl", "ontology/shapes.ttl", "ontology/context-1.0.0.jsonld",
-            "queries/who-coordinates.rq", "api/templates/entity.html", "api/static/govgraph.css",
-            "api/static/vendor/yasgui/yasgui.min.js", "api/static/vendor/yasgui/yasgui.min.css",
-            "api/static/vendor/cytoscape/cytoscape.min.js"}
-    assert data <= names
+    assert metadata(path)["License-Expression"] == "MIT" and any(name.endswith(".dist-info/licenses/LICENSE") for name in names)
+    tracked = set(run(["git", "ls-files", *PACKAGES], cwd=REPO_ROOT).stdout.split())
+    assert tracked and tracked <= names, "every module and data file of every package is in the wheel"
+    assets = {"api/static/vendor/@zazuko/yasgui/yasgui.min.js", "api/static/vendor/@zazuko/yasgui/yasgui.min.css",
+              *(f"api/static/vendor/{package}/{Path(path).name}" for package, path in EXPLORE_PACKAGE_FILES.values())}
+    assert assets <= names, "the front-end assets are built into the package"
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +83,10 @@ def installed(wheel, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, di
     WHEELHOUSE.mkdir(parents=True, exist_ok=True)
     offline = [*pip, "install", "--no-index", "--find-links", str(WHEELHOUSE), str(path)]
     if subprocess.run(offline, capture_output=True, timeout=600).returncode != 0:  # a dependency not in the wheelhouse yet
-        run([*pip, "download", "--dest", str(WHEELHOUSE), "--find-links", str(WHEELHOUSE), str(path)])
+        requirements = root / "requirements.txt"  # the wheel's own dependencies: the wheelhouse never holds a govgraph wheel
+        needed = [line for line in metadata(path).get_all("Requires-Dist") if "extra ==" not in line]
+        requirements.write_text("\n".join(needed) + "\n")
+        run([*pip, "download", "--dest", str(WHEELHOUSE), "--find-links", str(WHEELHOUSE), "--requirement", str(requirements)])
         run(offline)
     shared = root / "shared-copy"
     shutil.copytree(SHARED_DIR, shared)
@@ -114,7 +123,7 @@ def test_the_installed_server_serves_the_graph_and_the_sparql_editor(installed):
         wait_for_http(url + "/sparql", process, seconds=60)
         editor = requests.get(url + "/sparql", headers={"Accept": "text/html"}, timeout=30)
         assert editor.status_code == 200 and "/sparql/assets/yasgui.min.js" in editor.text
-        for asset in ("/sparql/assets/yasgui.min.js", "/sparql/assets/yasgui.min.css", "/explore/assets/cytoscape.min.js"):
+        for asset in ("/sparql/assets/yasgui.min.js", "/sparql/assets/yasgui.min.css", *(f"/explore/assets/{name}" for name in EXPLORE_PACKAGE_FILES)):
             response = requests.get(url + asset, timeout=30)
             assert response.status_code == 200 and len(response.content) > 10_000, asset
         entity = requests.get(url + "/id/organization/ag-stadtumbau", headers={"Accept": "application/ld+json"}, timeout=30)
