@@ -3,10 +3,10 @@
 Counts come from the store (so they describe what is served); the server's own
 address is passed in, because the endpoint and the dumps live wherever it runs.
 
-Licences: the dataset as a whole is CC BY 4.0 (the project's own curation); each source's
-named graph carries the source's licence and attribution where the source states one (Destatis:
+Licences: the dataset as a whole is CC BY 4.0 (the project's own curation); each source and its
+named graph carry the source's licence and attribution where the source states one (Destatis:
 dl-de/by-2-0), and otherwise a rights note (facts with their source, quotes under the right of
-quotation) with the dataset's licence for the curation.
+quotation), never an invented licence.
 """
 
 from __future__ import annotations
@@ -207,7 +207,7 @@ def dataset_description(store: GraphStore, settings: Settings, server_root: str)
 
 
 def _add_terms(add: Callable[..., None], subject: pyoxigraph.NamedNode, source: SourceTerms) -> None:
-    """A source's (or its graph's) licence and attribution, or the rights note and the dataset's licence for the curation."""
+    """A source's (or its graph's) licence and attribution where the source states one, else the rights note."""
     if source.licence:
         add(subject, DCTERMS + "license", _iri(source.licence))
         if source.attribution:

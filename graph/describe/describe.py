@@ -20,8 +20,7 @@ from dataclasses import dataclass
 import pyoxigraph
 
 from graph.namespaces import PREFIXES
-from graph.store.formats import Format
-from graph.store.formats import serialize_triples as write_triples
+from graph.store.formats import Format, serialize_triples as write_triples
 from graph.store.store import GraphStore
 
 # Nodes of these classes reify a relation or a value; they exist only for the entities they connect.
