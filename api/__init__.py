@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from api.cors import register_cors
 from api.errors import register_error_handlers
 from api.http_caching import register_http_caching
 from api.result_cache import ResultCache
@@ -28,6 +29,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     register_template_helpers(app)
     register_http_caching(app)
     app.wsgi_app = ResultCache(app.wsgi_app, lambda: provider.current()[1], settings.cache_bytes)  # type: ignore[method-assign]
+    register_cors(app, read_by_post=("sparql.endpoint",))  # SPARQL queries may come by POST; updates never get CORS
     # Blueprints, one per feature:
     from api.linked_data import register_linked_data_pages; register_linked_data_pages(app)  # noqa: E702
     from api.analytics import bp as analytics_blueprint; app.register_blueprint(analytics_blueprint)  # noqa: E702

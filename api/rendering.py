@@ -61,6 +61,7 @@ UI_TEXT = {
                        "(die VALUES-Zeile oben in der Abfrage): ▶ führt sie aus, geänderte Werte fragen nach anderem. "
                        "IRIs in den Ergebnissen führen zur Seite der Entität.",
         "search_too_long": "Der Suchtext ist {length} Zeichen lang; höchstens {limit} sind erlaubt",
+        "licence": "Lizenz",
     },
     "en": {
         "home": "Home", "sparql": "SPARQL", "api": "REST API", "dataset": "Dataset", "ontology": "Ontology",
@@ -100,6 +101,7 @@ UI_TEXT = {
                        "(the VALUES line at the top of each query): ▶ runs one, other values ask about something else. "
                        "IRIs in the results lead to the entity's page.",
         "search_too_long": "the search text is {length} characters long; at most {limit} are allowed",
+        "licence": "Licence",
     },
 }
 

@@ -20,11 +20,11 @@ from werkzeug.datastructures import MIMEAccept, MultiDict, WWWAuthenticate
 from werkzeug.exceptions import BadRequest, Forbidden, NotFound, Unauthorized, UnsupportedMediaType
 from werkzeug.http import parse_accept_header
 
+from api.assets import YASGUI_DIR
 from api.http_caching import uncacheable
 from api.result_cache import WSGI_COPY_KEY
 from api.rendering import render
 from api.store_access import current_settings, query_runner
-from graph.config import REPO_ROOT
 from graph.describe import example_sparql
 from graph.store import (
     Format,
@@ -47,7 +47,6 @@ from queries import load_queries
 
 bp = Blueprint("sparql", __name__)
 LOG = logging.getLogger("govgraph.sparql")
-YASGUI_DIR = REPO_ROOT / "node_modules" / "@zazuko" / "yasgui" / "build"
 FORM = "application/x-www-form-urlencoded"
 QUERY_BODY = "application/sparql-query"
 UPDATE_BODY = "application/sparql-update"
@@ -158,11 +157,9 @@ def _operation(parameters: MultiDict) -> tuple[str, str] | None:
     return None
 
 
-@bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+@bp.route("/sparql", methods=["GET", "POST"])
 def endpoint() -> Response:
-    """The SPARQL 1.1 Protocol endpoint."""
-    if request.method == "OPTIONS":
-        return _preflight()
+    """The SPARQL 1.1 Protocol endpoint (CORS for its reads: `api.cors`)."""
     parameters = _parameters()
     operation = _operation(parameters)
     if operation is None:
@@ -290,26 +287,7 @@ def _editor_page() -> Response:
 
 @bp.route("/sparql/assets/<path:filename>")
 def assets(filename: str) -> Response:
-    """YASGUI's files from the pinned npm package (installed by `make setup`), never a CDN."""
+    """YASGUI's files from the pinned npm package (built into the package, or from `make setup`), never a CDN."""
     if not YASGUI_DIR.is_dir():
         raise NotFound("the query editor's files are missing: run `make setup` (npm ci) first")
     return send_from_directory(YASGUI_DIR, filename, max_age=3600)
-
-
-def _preflight() -> Response:
-    response = Response(status=204)
-    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-    # Authorization is deliberately not allowed: browsers on other sites may read, not update.
-    response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
-    response.headers["Access-Control-Max-Age"] = "86400"
-    return response
-
-
-@bp.after_request
-def allow_cross_origin_reads(response: Response) -> Response:
-    """CORS for reads (queries, the description, their errors), so other portals can query from the browser."""
-    if not g.get("sparql_update"):
-        response.headers["Access-Control-Allow-Origin"] = "*"
-        response.headers["Access-Control-Expose-Headers"] = "Content-Type, Vary"
-    return response
-

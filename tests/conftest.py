@@ -11,7 +11,7 @@ import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, NamedTuple
+from typing import Callable, Iterator, NamedTuple
 
 import pytest
 import requests
@@ -235,6 +235,18 @@ def javascript_links_server(writable_server: WritableServer) -> str:
                              headers={"Authorization": f"Bearer {UPDATE_TOKEN}"}, timeout=30)
     assert response.status_code == 204, response.text
     return writable_server.url
+
+
+def jsonld_as_nquads(body: bytes, get: Callable[[str], bytes]) -> bytes:
+    """A JSON-LD document as N-Quads (PyLD), its @context loaded by `get(url)` (a test client, or HTTP)."""
+    import json
+
+    from pyld import jsonld
+
+    def load(url: str, options: dict) -> dict:
+        return {"contextUrl": None, "documentUrl": url, "document": json.loads(get(url))}
+
+    return jsonld.to_rdf(json.loads(body), {"format": "application/n-quads", "documentLoader": load}).encode()
 
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's package; playwright never downloads a browser here

@@ -109,6 +109,18 @@ def test_fact_without_a_source_fails(served, broken_file):
     assert _served_state(served) == before
 
 
+def test_a_relation_sourced_only_in_another_file_fails(served, broken_file):
+    """The union holds a source for the AG (other files), but this file states a relation of its own without one."""
+    before = _served_state(served)
+    path = broken_file("zz-plain-link", PREFIXES + "\no:ag-stadtumbau org:unitOf o:vorstand-netzwerk-stadtentwicklung-nrw .\n")
+    with pytest.raises(BuildError) as error:
+        build(served)
+    message = str(error.value)
+    assert "https://w3id.org/govgraph/id/organization/ag-stadtumbau: Node states facts but names no source" in message
+    assert str(path) in message
+    assert _served_state(served) == before
+
+
 def test_undeclared_term_fails(served, broken_file):
     before = _served_state(served)
     path = broken_file("zz-undeclared", PREFIXES + "\no:ag-stadtumbau gg:inventedProperty \"x\" .\n")

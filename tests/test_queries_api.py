@@ -12,6 +12,7 @@ import pyoxigraph
 import pytest
 from openapi_spec_validator import validate
 
+from conftest import jsonld_as_nquads
 from graph.describe import example_arguments, today_in_nrw
 from queries import load_queries
 
@@ -84,8 +85,24 @@ def test_construct_queries_answer_in_rdf(client, accept, extension, rdf_format):
     response = client.get(f"/api/queries/{name}?" + urlencode({"entity": ID + "person/sebastian-kroeger"}),
                           headers={"Accept": accept} if accept else {})
     assert response.status_code == 200 and response.mimetype == rdf_format.media_type
-    triples = list(pyoxigraph.parse(response.get_data(), format=rdf_format))
+    data = response.get_data()
+    if rdf_format == pyoxigraph.RdfFormat.JSON_LD:  # compacted with the context this server publishes
+        assert json.loads(data)["@context"] == "http://localhost/context/1.0.0.jsonld"
+        data, rdf_format = jsonld_as_nquads(data, lambda url: client.get(url).data), pyoxigraph.RdfFormat.N_QUADS
+    triples = list(pyoxigraph.parse(data, format=rdf_format))
     assert any(triple.predicate.value == "http://www.w3.org/ns/prov#wasDerivedFrom" for triple in triples)
+
+
+def test_construct_queries_give_expanded_json_ld_for_that_profile(client):
+    expanded = 'application/ld+json; profile="http://www.w3.org/ns/json-ld#expanded"'
+    response = client.get("/api/queries/entity-provenance?" + urlencode({"entity": ID + "person/sebastian-kroeger"}),
+                          headers={"Accept": expanded})
+    assert response.status_code == 200 and response.content_type == expanded
+    compacted = client.get("/api/queries/entity-provenance?" + urlencode({"entity": ID + "person/sebastian-kroeger"}),
+                           headers={"Accept": "application/ld+json"})
+    as_rdf = [set(pyoxigraph.parse(jsonld_as_nquads(r.data, lambda url: client.get(url).data), format=pyoxigraph.RdfFormat.N_QUADS))
+              for r in (response, compacted)]
+    assert as_rdf[0] == as_rdf[1] and as_rdf[0]
 
 
 def test_an_unacceptable_format_is_406_listing_the_offered_ones(client):

@@ -34,7 +34,7 @@ from graph.build.materialize import materialize
 from graph.build.temporal import derive_time
 from graph.store.provider import write_snapshot
 from graph.store.store import CURRENT_LINK, RemoteStore, current_store_path, open_store
-from graph.build.validate import check_declared_terms, check_shapes
+from graph.build.validate import check_declared_terms, check_provenance, check_shapes
 from ontology import ONTOLOGY_FILE
 
 ONTOLOGY_GRAPH = "ontology"
@@ -125,6 +125,9 @@ def prepare(settings: Settings, progress: Progress) -> SourceGraphs:
 
     check_declared_terms(ontology, data_graphs, inputs.files)
     link_graphs_to_sources(data_graphs, settings)
+    started = time.monotonic()
+    check_provenance(data_graphs, inputs.files)
+    progress(f"checked the provenance of each source's facts in {time.monotonic() - started:.1f} s")
     started = time.monotonic()
     progress("materializing the OWL-RL entailments …")
     inferred = materialize(ontology, data_graphs.values(), settings.id_base, progress)
