@@ -55,7 +55,7 @@ def test_update_with_wrong_token_is_403(sparql):
 def test_update_is_applied_durably_and_logged(sparql, writable_server):
     update = 'INSERT DATA { GRAPH <urn:durable> { <urn:a> <urn:b> "kept on disk" } }'
     response = requests.post(sparql, data=update.encode(), headers={**AUTHORIZATION, "Content-Type": "application/sparql-update"})
-    assert response.status_code == 204
+    assert response.status_code == 204, response.text
     # Every request (whichever worker answers) sees it.
     assert all(_ask(sparql, 'GRAPH <urn:durable> { <urn:a> <urn:b> "kept on disk" }') for _ in range(6))
     on_disk = pyoxigraph.Store.read_only(str(writable_server.data_dir / "current"))
