@@ -6,56 +6,29 @@ with the build's code) and from the curated source files, and compared with the 
 
 from __future__ import annotations
 
-import csv
 import re
 import shutil
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF
+from rdflib import Graph
 
 from graph.build import members
 from graph.build.refdata import read_gazetteer
 from graph.errors import BuildError
+from member_evidence import NAME_VARIANTS, NETWORK_IRIS, NOT_MEMBERSHIP, curated_graph, expected_members, member_iri, read_csv, select, successors, target
 
 ID = "https://w3id.org/govgraph/id/"
-REPO = Path(__file__).resolve().parent.parent
-PREFIXES = """
-PREFIX gg: <https://w3id.org/govgraph/ontology#>
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX time: <http://www.w3.org/2006/time#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX schema: <http://schema.org/>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-"""
-NETWORK_IRIS = {
-    "netzwerk-innenstadt-nrw": ID + "organization/netzwerk-innenstadt-nrw",
-    "ag-historische-stadt-und-ortskerne-nrw": ID + "organization/arbeitsgemeinschaft-historische-stadt-und-ortskerne-in-nrw",
-    "forum-baulandmanagement-nrw": ID + "organization/forum-baulandmanagement-nrw",
-    "staedtenetz-soziale-stadt-nrw": ID + "organization/staedtenetz-soziale-stadt-nrw",
-    "stadtumbaunetzwerk-nrw": ID + "organization/stadtumbaunetzwerk-nrw",
-    "netzwerk-stadtentwicklung-nrw": ID + "organization/netzwerk-stadtentwicklung-nrw",
-}
-NOT_MEMBERSHIP = {"council-decision-to-apply": "Decision", "council-proposal": "Proposal", "intends-to-join": "Intention"}
-# Names a source gives that are not the reference data's name or "<name>-<district>", and why they are right.
-NAME_VARIANTS = {
-    ("Mülheim a.d.R.", "05117000"): "abbreviation of Mülheim an der Ruhr",
-    ("Stadt Blankenberg", "05382020"): "Stadt Blankenberg is a district of Hennef (Sieg), mapped to its municipality",
-}
-MERGER_DAY = "2024-01-01"  # the five former networks continue as AGs from this day (README W3)
 
-
-def read_csv(settings, name: str) -> list[dict[str, str]]:
-    with open(Path(settings.member_sources_dir) / name, encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+@pytest.fixture(scope="module")
+def rows(member_rows):
+    return member_rows
 
 
 @pytest.fixture(scope="module")
-def rows(settings) -> list[dict[str, str]]:
-    return read_csv(settings, "network-members.csv")
+def source_iris(member_source_iris):
+    return member_source_iris
 
 
 @pytest.fixture(scope="module")
@@ -65,48 +38,12 @@ def source_urls(settings) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def curated() -> Graph:
-    graph = Graph()
-    for path in sorted((REPO / "graph" / "sources").glob("*.ttl")):
-        graph.parse(path, format="turtle", publicID=ID)
-    return graph
+    return curated_graph()
 
 
 @pytest.fixture(scope="module")
-def source_iris(source_urls, curated) -> dict[str, str]:
-    """CSV source id -> the source's IRI: the curated file's where it describes the same URL."""
-    by_url = {str(url).rstrip("/").lower(): str(source) for source, url in curated.subject_objects(URIRef("http://schema.org/url"))}
-    return {sid: by_url.get(url.rstrip("/").lower(), ID + f"source/{sid.lower()}") for sid, url in source_urls.items()}
-
-
-def select(store, query: str, **bindings) -> list[dict[str, str | None]]:
-    """Rows of a SELECT as dicts of plain values; `bindings` are IRIs given to variables (a VALUES block)."""
-    if bindings:
-        values = "VALUES (" + " ".join(f"?{name}" for name in bindings) + ") { (" + " ".join(f"<{iri}>" for iri in bindings.values()) + ") }"
-        query = query.replace("WHERE {", "WHERE { " + values, 1)
-    result = store.query(PREFIXES + query)
-    names = [variable.value for variable in result.variables]
-    return [{name: (row[name].value if row[name] is not None else None) for name in names} for row in result]
-
-
-def member_iri(row: dict[str, str]) -> str:
-    if row["member_kind"] == "municipality":
-        return ID + f"organization/gemeinde-{row['ags']}"
-    if row["member_kind"] == "municipality-outside-nrw":
-        return ID + "organization/gemeinde-06431005"  # Bürstadt, checked in test_refdata
-    return ID + "organization/" + members.ORGANISATION_MEMBERS[row["member_as_listed"]][0]
-
-
-@pytest.fixture(scope="module")
-def successors(graph_store) -> dict[str, str]:
-    return {row["former"]: row["ag"] for row in select(graph_store, "SELECT ?former ?ag WHERE { ?ag dcterms:replaces ?former }")}
-
-
-def target(row: dict[str, str], successors: dict[str, str]) -> str:
-    """The network a row speaks about: its AG where the row is dated on or after the merger."""
-    network = NETWORK_IRIS[row["network"]]
-    if row["as_of"] and row["as_of"] >= MERGER_DAY[: len(row["as_of"])] and network in successors:
-        return successors[network]
-    return network
+def the_successors(graph_store) -> dict[str, str]:
+    return successors(graph_store)
 
 
 # --- the reference data ----------------------------------------------------------------------
@@ -171,12 +108,12 @@ def observations(graph_store) -> dict[str, set[tuple]]:
 DATATYPES = {4: "gYear", 7: "gYearMonth", 10: "date"}
 
 
-def test_every_membership_row_is_a_membership_with_its_sources_and_observations(rows, memberships, observations, successors, source_iris):
+def test_every_membership_row_is_a_membership_with_its_sources_and_observations(rows, memberships, observations, the_successors, source_iris):
     missing = []
     for row in rows:
         if row["evidence"] in NOT_MEMBERSHIP:
             continue
-        key = (member_iri(row), target(row, successors))
+        key = (member_iri(row), target(row, the_successors))
         record = memberships.get(key)
         sources = {source_iris[sid] for sid in row["sources"].split()}
         if record is None or len(record["nodes"]) != 1 or not sources <= record["sources"]:
@@ -190,18 +127,18 @@ def test_every_membership_row_is_a_membership_with_its_sources_and_observations(
     assert missing == []
 
 
-def test_undated_evidence_says_why_there_is_no_date(rows, graph_store, successors, source_iris):
+def test_undated_evidence_says_why_there_is_no_date(rows, graph_store, the_successors, source_iris):
     undated = [row for row in rows if not row["as_of"] and row["evidence"] not in NOT_MEMBERSHIP]
     assert undated, "the CSV has undated membership evidence"
     for row in undated:
         notes = select(graph_store, """
             SELECT ?note WHERE { ?m a org:Membership ; org:member ?member ; org:organization ?organization ; skos:note ?note
-                                 FILTER(LANG(?note) = "en") }""", member=member_iri(row), organization=target(row, successors))
+                                 FILTER(LANG(?note) = "en") }""", member=member_iri(row), organization=target(row, the_successors))
         sources = row["sources"].split()
         assert any(note["note"].startswith(f"No date: the source ({sources[0]})") and row["note"] in note["note"] for note in notes), row
 
 
-def test_admissions_are_beginnings_inside_the_networks_lifetime(rows, graph_store, successors):
+def test_admissions_are_beginnings_inside_the_networks_lifetime(rows, graph_store, the_successors):
     beginnings = [row for row in rows if row["evidence"] in ("admission", "joining-declaration") and row["as_of"]]
     stated = 0
     for row in beginnings:
@@ -210,7 +147,7 @@ def test_admissions_are_beginnings_inside_the_networks_lifetime(rows, graph_stor
               FILTER NOT EXISTS { ?m a gg:Coordination }
               OPTIONAL { ?m org:memberDuring/time:hasBeginning/(time:inXSDDate|time:inXSDgYearMonth|time:inXSDgYear) ?beginning }
               OPTIONAL { ?m skos:note ?note FILTER(CONTAINS(STR(?note), "Vorgängerin")) } }""",
-            member=member_iri(row), organization=target(row, successors))
+            member=member_iri(row), organization=target(row, the_successors))
         (found,) = answer
         if found["beginning"] is not None:
             assert found["beginning"] == row["as_of"]
@@ -220,11 +157,11 @@ def test_admissions_are_beginnings_inside_the_networks_lifetime(rows, graph_stor
     assert stated >= 3  # Haltern am See (Netzwerk Innenstadt), Unna and Telgte (HSO)
 
 
-def test_decisions_proposals_and_intentions_are_never_memberships(rows, graph_store, memberships, successors, source_iris):
+def test_decisions_proposals_and_intentions_are_never_memberships(rows, graph_store, memberships, the_successors, source_iris):
     for row in rows:
         if row["evidence"] not in NOT_MEMBERSHIP:
             continue
-        member, network = member_iri(row), target(row, successors)
+        member, network = member_iri(row), target(row, the_successors)
         sources = {source_iris[sid] for sid in row["sources"].split()}
         found = select(graph_store, f"""
             SELECT ?node ?source WHERE {{
@@ -236,15 +173,9 @@ def test_decisions_proposals_and_intentions_are_never_memberships(rows, graph_st
         assert not sources & record["sources"], f"{row['member_as_listed']}: a decision's source made a membership"
 
 
-def test_counts_per_network_match_the_csv_and_the_curated_files(rows, memberships, successors, curated):
-    expected: dict[str, set[str]] = defaultdict(set)
-    for row in rows:
-        if row["evidence"] not in NOT_MEMBERSHIP:
-            expected[target(row, successors)].add(member_iri(row))
-    org = "http://www.w3.org/ns/org#"
-    for node in curated.subjects(RDF.type, URIRef(org + "Membership")):
-        expected[str(curated.value(node, URIRef(org + "organization")))].add(str(curated.value(node, URIRef(org + "member"))))
-    for network in list(NETWORK_IRIS.values()) + sorted(successors.values()):
+def test_counts_per_network_match_the_csv_and_the_curated_files(rows, memberships, the_successors, curated):
+    expected = expected_members(rows, the_successors, curated)
+    for network in list(NETWORK_IRIS.values()) + sorted(the_successors.values()):
         in_graph = {member for (member, organization) in memberships if organization == network}
         assert in_graph == expected[network], network
     assert len(expected[NETWORK_IRIS["netzwerk-innenstadt-nrw"]]) > 78
