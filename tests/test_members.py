@@ -83,7 +83,7 @@ def memberships(graph_store) -> dict[tuple[str, str], dict[str, set]]:
     for row in select(graph_store, """
         SELECT ?m ?member ?organization ?source WHERE {
           ?m a org:Membership ; org:member ?member ; org:organization ?organization .
-          FILTER NOT EXISTS { ?m a gg:Coordination } FILTER NOT EXISTS { ?m a gg:Involvement }
+          FILTER NOT EXISTS { ?m a gg:Coordination }
           OPTIONAL { ?m prov:wasDerivedFrom ?source } }"""):
         record = found[(row["member"], row["organization"])]
         record["nodes"].add(row["m"])
