@@ -185,7 +185,6 @@ class CuratedFacts:
     """What the import needs to know from the curated source files (their union, before reasoning)."""
 
     graph: Graph
-    id_base: str
 
     def labels(self, node: URIRef) -> dict[str, str]:
         return {label.language: str(label) for label in self.graph.objects(node, SKOS.prefLabel) if isinstance(label, Literal) and label.language}
@@ -235,6 +234,8 @@ class MemberImport:
 
 
 class _Importer:
+    """Turns the rows, in order, into graphs per source (see the module's docstring)."""
+
     def __init__(self, rows, records, gazetteer, outside, curated: CuratedFacts, ontology: Graph, id_base: str):
         self.rows, self.records, self.gazetteer, self.curated, self.ontology = rows, records, gazetteer, curated, ontology
         self.ids = Namespace(id_base)
@@ -242,7 +243,6 @@ class _Importer:
         self.outside = outside
         self.result = MemberImport()
         self.curated_sources = curated.sources_by_url()
-        self.described_sources: dict[str, URIRef] = {}
         self.observation_counts: dict[tuple[URIRef, str], int] = defaultdict(int)
         self.minted: set[URIRef] = set()
 
@@ -561,7 +561,7 @@ def member_graphs(settings_member_dir: Path, refdata_dir: Path, gazetteer, curat
     rows = read_member_rows(settings_member_dir)
     records = read_source_records(settings_member_dir)
     outside = outside_municipalities(rows, refdata_dir)
-    importer = _Importer(rows, records, gazetteer, {name: hit[0] for name, hit in outside.items()}, CuratedFacts(curated, id_base), ontology, id_base)
+    importer = _Importer(rows, records, gazetteer, {name: hit[0] for name, hit in outside.items()}, CuratedFacts(curated), ontology, id_base)
     result = importer.run()
     for municipality, land, land_name in outside.values():
         result.graphs[refdata.DESTATIS_SOURCE] += refdata.outside_municipality_graph(municipality, land, land_name, id_base, reference_year)

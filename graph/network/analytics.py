@@ -41,7 +41,7 @@ ORGANISATION_RELATIONS = (
     "sub-organisation", "membership", "coordination", "support", "funding", "involvement", "steering", "replaces",
 )
 PERSON_RELATIONS = ("post", "head", "membership", "coordination", "involvement")
-PROJECTIONS = ("organizations", "people", "municipalities", "co-membership", "governance")
+PROJECTIONS = ("organizations", "people", "municipalities", "governance", "co-membership")
 # Links without a period of their own: they hold while both ends exist.
 PLAIN_RELATIONS = ("sub-organisation", "head", "steering", "replaces")
 METRICS = ("degree", "betweenness", "pagerank", "brokerage", "components", "communities", "chains")
