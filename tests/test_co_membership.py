@@ -82,3 +82,16 @@ def test_over_the_http_api(client):
     assert response.get_json()["elements"]["edges"]
     response = client.get("/api/analytics/communities?projection=co-membership")
     assert response.status_code == 200 and response.get_json()["rows"]
+
+
+def test_as_of_a_date_only_memberships_that_may_hold(network):
+    """On a day after the merger the former networks are gone: only the network of 2024 and its AGs link towns
+    (an AG counts as the former network it replaces)."""
+    from datetime import date
+
+    after = project(network, "co-membership", date(2025, 6, 1))
+    before = project(network, "co-membership", date(2013, 4, 15))
+    ahaus, witten = ID + "organization/gemeinde-05554004", ID + "organization/gemeinde-05954036"  # a 2013 list; the AG in 2024
+    assert ahaus in before and ahaus not in after
+    assert witten in after and after.nodes[witten]["network_iris"] == ID + "organization/staedtenetz-soziale-stadt-nrw"
+    assert before.number_of_edges() > after.number_of_edges() > 0

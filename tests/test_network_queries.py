@@ -133,6 +133,29 @@ def test_network_members_on_a_list_date(graph_store, member_rows):
             assert row["observedBefore"] == "2013-04" and "2013-04 Mitgliederliste (I01)" in row["evidence"]
 
 
+@pytest.mark.parametrize(
+    "as_of, certainty, observed_before",
+    [
+        ("2013-04-15", "certain", "2013-04"),  # the list's month: a source speaks for the day
+        ("2015-04-15", "possible", "2013-04"),  # between the list and the merger: only possible
+    ],
+)
+def test_a_listed_member_is_certain_on_the_lists_date_only(graph_store, as_of, certainty, observed_before):
+    rows = ask(graph_store, "network-members", network=INNENSTADT, asOf=as_of)
+    ahaus = [row for row in rows if row["member"] == ID + "organization/gemeinde-05554004"]
+    assert [(row["certainty"], row["observedBefore"]) for row in ahaus] == [(certainty, observed_before)]
+
+
+@pytest.mark.parametrize("as_of", ["2007-12-31", "2024-01-01", "2030-01-01"])
+def test_no_member_of_a_former_network_outside_its_lifetime(graph_store, as_of):
+    assert ask(graph_store, "network-members", network=INNENSTADT, asOf=as_of) == []
+
+
+def test_the_ag_holds_what_sources_say_after_the_merger(graph_store):
+    rows = ask(graph_store, "network-members", network=ID + "organization/ag-soziale-stadt", asOf="2024-06-01")
+    assert {row["memberLabel"] for row in rows} >= {"Witten", "Dortmund"}
+
+
 def test_the_queries_are_rest_routes(client):
     response = client.get("/api/queries/network-overlaps.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"

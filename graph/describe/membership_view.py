@@ -24,12 +24,14 @@ MEMBERSHIP = PREFIXES["org"] + "Membership"
 MEMBERSHIP_LABELS = {"de": "Mitgliedschaft", "en": "membership"}  # ORG's class has no label in the store
 
 COLUMNS = "?entity ?relation ?kindOfRelation ?other ?role ?since ?until ?possiblyFrom ?possiblyUntil ?date ?kind ?source ?url"
-# A membership's periods, and one row per piece of evidence (an observation), or per source of one without any.
+# A membership's periods (stated bounds; derived ones are in possiblyFrom/Until), and one row per piece of evidence (an observation), or per source of one without any.
 _EVIDENCE = """
     OPTIONAL { ?relation gg:possiblyFrom ?possiblyFrom }
     OPTIONAL { ?relation gg:possiblyUntil ?possiblyUntil }
-    OPTIONAL { ?relation org:memberDuring/time:hasBeginning/(time:inXSDDate|time:inXSDgYearMonth|time:inXSDgYear) ?since }
-    OPTIONAL { ?relation org:memberDuring/time:hasEnd/(time:inXSDDate|time:inXSDgYearMonth|time:inXSDgYear) ?until }
+    OPTIONAL { ?relation org:memberDuring/time:hasBeginning ?beginning FILTER NOT EXISTS { ?beginning gg:derivedBy ?beginningRule }
+               ?beginning time:inXSDDate|time:inXSDgYearMonth|time:inXSDgYear ?since }
+    OPTIONAL { ?relation org:memberDuring/time:hasEnd ?end FILTER NOT EXISTS { ?end gg:derivedBy ?endRule }
+               ?end time:inXSDDate|time:inXSDgYearMonth|time:inXSDgYear ?until }
     {
       ?observation gg:observationOf ?relation ; prov:wasDerivedFrom ?source ;
           time:hasTime/(time:inXSDDate|time:inXSDgYearMonth|time:inXSDgYear) ?date .
