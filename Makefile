@@ -12,12 +12,12 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip
 
 # What serving needs (the core dependencies), and everything the tests and benchmarks need besides.
-$(VENV)/.installed-serve: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-serve: pyproject.toml setup.py | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test,bench]'
+$(VENV)/.installed: pyproject.toml setup.py | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed-serve
 
 node_modules/.installed: package.json package-lock.json
@@ -26,10 +26,10 @@ node_modules/.installed: package.json package-lock.json
 
 setup: $(VENV)/.installed node_modules/.installed
 
-# Debian's Chromium for the browser tests (root, or sudo, needed once).
+# Debian's Chromium for the browser tests and nginx for the reverse-proxy test (root, or sudo, needed once).
 system-deps:
-	@command -v chromium >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
-		$$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }
+	@command -v chromium >/dev/null && command -v nginx >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium nginx; }
 
 build: $(VENV)/.installed-serve node_modules/.installed
 	$(BIN)/govgraph build

@@ -18,6 +18,7 @@ from datetime import date
 from flask import Blueprint, Response, jsonify, request, send_from_directory
 from werkzeug.exceptions import BadRequest, NotFound
 
+from api.assets import EXPLORE_SCRIPTS
 from api.rendering import render
 from api.store_access import current_settings, current_store, query_runner
 from graph.network import (
@@ -36,19 +37,10 @@ from graph.network import (
     project,
     read_network,
 )
-from graph.config import REPO_ROOT
 from graph.time import parse_date
 
 bp = Blueprint("analytics", __name__)
 
-# The explorer's scripts, from the pinned npm packages (installed by `make setup`), by the name the page uses.
-NODE_MODULES = REPO_ROOT / "node_modules"
-EXPLORE_SCRIPTS = {
-    "cytoscape.min.js": NODE_MODULES / "cytoscape" / "dist" / "cytoscape.min.js",
-    "layout-base.js": NODE_MODULES / "layout-base" / "layout-base.js",
-    "cose-base.js": NODE_MODULES / "cose-base" / "cose-base.js",
-    "cytoscape-fcose.js": NODE_MODULES / "cytoscape-fcose" / "cytoscape-fcose.js",
-}
 TABLE_MEDIA_TYPES = {"json": "application/json", "csv": "text/csv"}
 
 
@@ -191,7 +183,7 @@ def explore() -> Response:
 
 @bp.get("/explore/assets/<path:filename>")
 def explore_assets(filename: str) -> Response:
-    """Cytoscape.js and its fCoSE layout from the pinned npm packages (installed by `make setup`), never a CDN."""
+    """Cytoscape.js and its fCoSE layout from the pinned npm packages (built into the package, or from `make setup`), never a CDN."""
     path = EXPLORE_SCRIPTS.get(filename)
     if path is None:
         raise NotFound(f"no explorer asset {filename!r}")

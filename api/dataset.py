@@ -65,7 +65,8 @@ def _schema_org(summary: DatasetSummary) -> dict:
         "distribution": [
             {"@type": "DataDownload", "contentUrl": f"{root}/dumps/{dump.file_name}", "encodingFormat": dump.media_type} for dump in DUMPS
         ],
-        "isBasedOn": [url for _, url in summary.sources if url],
+        "isBasedOn": [source.landing_page for source in summary.sources if source.landing_page],
+        "license": summary.licence,
         "creditText": summary.attribution,
     }
 

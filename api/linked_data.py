@@ -3,18 +3,21 @@
 Same URL for people and machines: HTML pages or Turtle, JSON-LD, N-Triples,
 RDF/XML by content negotiation (`?format=` overrides), with ETag/Last-Modified
 revalidation and a 404 in the negotiated format for IRIs the graph does not know.
+JSON-LD names the versioned @context published at `/context/<version>.jsonld`.
 """
 
 from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Blueprint, Flask, Response
+from flask import Blueprint, Flask, Response, send_file
+from werkzeug.exceptions import NotFound
 
 from api.negotiation import OFFERS, Offer, conditional, negotiate, page_date, page_language
 from api.rendering import render, render_error_page
 from api.store_access import current_settings, current_store
 from graph.describe import describe, entity_view, error_document, membership_view, named_graph_rdf, ontology_html, store_modified
+from ontology import CONTEXT_FILE, CONTEXT_VERSION
 
 linked_data = Blueprint("linked_data", __name__)
 
@@ -70,6 +73,14 @@ def named_graph(name: str) -> Response:
     else:
         response = Response(named_graph_rdf(store, iri, offer.rdf), mimetype=offer.media_type)
     return conditional(response, store_modified(settings))
+
+
+@linked_data.get("/context/<version>.jsonld")
+def jsonld_context(version: str) -> Response:
+    """The JSON-LD @context of govgraph's documents; a published version never changes."""
+    if version != CONTEXT_VERSION:
+        raise NotFound(f"no JSON-LD context version {version!r}; published: /context/{CONTEXT_VERSION}.jsonld")
+    return send_file(CONTEXT_FILE, mimetype="application/ld+json", max_age=86400, conditional=True)
 
 
 def not_found(offer: Offer, message: str) -> Response:

@@ -149,12 +149,9 @@ def _errors(*statuses: int) -> dict:
     }
 
 
-# gunicorn refuses a request line over 4,094 bytes before the app sees it, with its own HTML page.
+# granian (hyper) refuses a URL over 65,534 bytes before the app sees it: 414 with an empty body.
 URL_TOO_LONG = {
-    "414": {
-        "description": "The URL is longer than the server accepts (answered by gunicorn, in HTML); use shorter values.",
-        "content": {"text/html": {"schema": {"type": "string"}}},
-    }
+    "414": {"description": "The URL is longer than the HTTP server accepts (65,534 bytes; answered by granian, with an empty body); use shorter values."}
 }
 
 

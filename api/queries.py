@@ -13,10 +13,11 @@ from typing import Mapping
 from flask import Blueprint, Response, jsonify, request, url_for
 
 from api.errors import error_response
-from api.rendering import render
+from api.negotiation import accepted_jsonld_variants, jsonld_format, jsonld_media_type
 from api.openapi import GRAPH_FORMATS, TABLE_FORMATS, openapi_document, output_formats
+from api.rendering import render
 from api.store_access import current_settings, current_store, query_runner
-from graph.store import GraphStore, rdf_format, results_format, serialize, term_text
+from graph.store import Format, GraphStore, rdf_format, results_format, serialize, term_text
 from graph.describe import (
     BoundArguments,
     ParameterError,
@@ -85,19 +86,20 @@ def run_query(name: str) -> Response:
     arguments = {key: request.args.getlist(key) for key in request.args}
     bound = bind_arguments(query, arguments, id_base=current_settings().id_base)
     formats = output_formats(query)
-    chosen = _chosen_format(formats, extension)
+    chosen, accepted = _chosen_format(formats, extension)
     if chosen is None:
         offered = ", ".join(formats.values())
         return error_response(406, f"query {query.name!r} answers in {offered}; none of them is acceptable to the client")
+    output = _output_format(chosen, accepted)
     store = current_store()
     # Evaluated to the end in the query runner's pool, so that GOVGRAPH_QUERY_TIMEOUT holds here too.
-    has_next_page, content = query_runner().call(lambda: _evaluated(store, query, bound, chosen), "query", query.sparql)
-    body, media_type = _body(query, bound, has_next_page, chosen, content)
+    has_next_page, content = query_runner().call(lambda: _evaluated(store, query, bound, chosen, output), "query", query.sparql)
+    body, media_type = _body(query, bound, has_next_page, chosen, content, output)
     response = Response(body, mimetype=media_type)
     links = _page_links(bound, has_next_page)
     if links:
         response.headers["Link"] = ", ".join(f'<{url}>; rel="{relation}"' for relation, url in links.items())
-    response.headers["Vary"] = "Accept"
+    response.vary.add("Accept")
     return response
 
 
@@ -133,42 +135,56 @@ def _query_and_extension(name: str) -> tuple[NamedQuery, str | None]:
     return query, extension
 
 
-def _chosen_format(formats: Mapping[str, str], extension: str | None) -> str | None:
-    """The format's short name: by extension, else by Accept (none or */* gives the default)."""
+def _chosen_format(formats: Mapping[str, str], extension: str | None) -> tuple[str | None, str]:
+    """The format's short name (by extension, else by Accept; none or */* gives the default) and the media type accepted."""
     if extension:
-        return extension
+        return extension, formats[extension]
     if not request.accept_mimetypes:
-        return next(iter(formats))
+        return next(iter(formats)), next(iter(formats.values()))
     media_types = list(formats.values())
+    variants = accepted_jsonld_variants() if formats is GRAPH_FORMATS else []
     if formats is GRAPH_FORMATS:
-        media_types.append("application/json")  # JSON clients get JSON-LD
+        media_types += ["application/json", *variants]  # JSON clients get JSON-LD; JSON-LD clients may name a profile
     best = request.accept_mimetypes.best_match(media_types)
     if best is None:
-        return None
-    if best == "application/json" and formats is GRAPH_FORMATS:
-        return "jsonld"
-    return next(name for name, media_type in formats.items() if media_type == best)
+        return None, ""
+    if formats is GRAPH_FORMATS and (best == "application/json" or best in variants):
+        return "jsonld", best
+    return next(name for name, media_type in formats.items() if media_type == best), best
+
+
+def _output_format(chosen: str, accepted: str) -> Format | None:
+    """The writer of an RDF or SPARQL results answer (None for the JSON envelope); JSON-LD as the request asks."""
+    if chosen == "jsonld":
+        return jsonld_format(accepted)
+    if chosen in GRAPH_FORMATS:
+        return rdf_format(_ENGINE_FORMAT[chosen])
+    if chosen != "json":
+        return results_format(_ENGINE_FORMAT[chosen])
+    return None
 
 
 Records = tuple[list[str], list[dict[str, object]]]  # columns, rows
 
 
-def _evaluated(store: GraphStore, query: NamedQuery, bound: BoundArguments, chosen: str) -> tuple[bool, bytes | Records]:
+def _evaluated(
+    store: GraphStore, query: NamedQuery, bound: BoundArguments, chosen: str, output: Format | None
+) -> tuple[bool, bytes | Records]:
     """Whether a next page exists, and the answer serialized or as JSON records (reading them evaluates it to the end).
 
     Only plain data leaves this function: pyoxigraph's results must be dropped on the thread that made them.
     """
     answer = run_bound_query(store, query, bound)
-    if chosen in GRAPH_FORMATS:
-        return answer.has_next_page, serialize(answer.result, rdf_format(_ENGINE_FORMAT[chosen]))
-    if chosen != "json":
-        return answer.has_next_page, serialize(answer.result, results_format(_ENGINE_FORMAT[chosen]))
+    if output is not None:
+        return answer.has_next_page, serialize(answer.result, output)
     return answer.has_next_page, answer_records(answer.result)
 
 
 def _body(
-    query: NamedQuery, bound: BoundArguments, has_next_page: bool, chosen: str, content: bytes | Records
+    query: NamedQuery, bound: BoundArguments, has_next_page: bool, chosen: str, content: bytes | Records, output: Format | None
 ) -> tuple[bytes | str, str]:
+    if chosen == "jsonld" and output is not None:
+        return content, jsonld_media_type(output)
     if chosen in GRAPH_FORMATS:
         return content, GRAPH_FORMATS[chosen]
     if chosen != "json":

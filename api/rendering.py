@@ -1,4 +1,5 @@
-"""Rendering pages: Jinja2 templates (autoescaped), links that stay on this server, the language switch.
+"""Rendering pages: Jinja2 templates (autoescaped), links that stay on this server (or lead to http(s) URLs,
+never to `javascript:`), the language switch.
 
 Entity IRIs are `<base>/id/…`; a page links them to the path `/id/…` of whatever
 host serves it, and ontology terms to `/ontology#Term`.
@@ -60,6 +61,7 @@ UI_TEXT = {
                        "(die VALUES-Zeile oben in der Abfrage): ▶ führt sie aus, geänderte Werte fragen nach anderem. "
                        "IRIs in den Ergebnissen führen zur Seite der Entität.",
         "search_too_long": "Der Suchtext ist {length} Zeichen lang; höchstens {limit} sind erlaubt",
+        "licence": "Lizenz",
     },
     "en": {
         "home": "Home", "sparql": "SPARQL", "api": "REST API", "dataset": "Dataset", "ontology": "Ontology",
@@ -99,6 +101,7 @@ UI_TEXT = {
                        "(the VALUES line at the top of each query): ▶ runs one, other values ask about something else. "
                        "IRIs in the results lead to the entity's page.",
         "search_too_long": "the search text is {length} characters long; at most {limit} are allowed",
+        "licence": "Licence",
     },
 }
 
@@ -128,8 +131,12 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(localized_number, "number")
 
 
+LINKABLE_SCHEMES = ("http://", "https://")
+
+
 def local_href(iri: str | None) -> str | None:
-    """Where a link to `iri` should point: this server for the graph's own IRIs, the IRI otherwise."""
+    """Where a link to `iri` should point: this server for the graph's own IRIs, the IRI itself when it is
+    http(s), else nowhere (None): the data may hold any IRI, `javascript:…` too, and a link must never run it."""
     if iri is None:
         return None
     root = request.script_root
@@ -138,12 +145,19 @@ def local_href(iri: str | None) -> str | None:
     if iri.startswith(NAMESPACE):
         return f"{root}/ontology#{iri[len(NAMESPACE):]}"
     base = current_settings().base_iri + "/"
-    if iri.startswith(base):
+    if iri.startswith(base) and not iri.startswith(base + "/"):  # `//…` would leave this host
         path = f"{root}/{iri[len(base):]}"
         if "lang" in request.args and path.startswith(f"{root}/id/"):
             return f"{path}?{urlencode({'lang': page_language()})}"
         return path
-    return iri
+    return iri if iri.lower().startswith(LINKABLE_SCHEMES) else None
+
+
+def link_to(iri: str | None) -> Markup:
+    """The ` href="…"` of an anchor to `iri` (see `local_href`), or nothing, so that an IRI which is no
+    http(s) URL shows as text and is never a link: `<a{{ link_to(value.iri) }}>{{ value.text }}</a>`."""
+    target = local_href(iri)
+    return Markup(' href="{}"').format(target) if target else Markup("")
 
 
 def with_query(**changes: str | None) -> str:
@@ -165,7 +179,7 @@ def render(template: str, status: int = 200, language: str | None = None, **cont
         language=language,
         languages=LANGUAGES,
         text=UI_TEXT[language],
-        href=local_href,
+        link_to=link_to,
         with_query=with_query,
         **context,
     )

@@ -20,9 +20,11 @@ from werkzeug.datastructures import MIMEAccept, MultiDict, WWWAuthenticate
 from werkzeug.exceptions import BadRequest, Forbidden, NotFound, Unauthorized, UnsupportedMediaType
 from werkzeug.http import parse_accept_header
 
+from api.assets import YASGUI_DIR
+from api.http_caching import uncacheable
+from api.result_cache import WSGI_COPY_KEY
 from api.rendering import render
 from api.store_access import current_settings, query_runner
-from graph.config import REPO_ROOT
 from graph.describe import example_sparql
 from graph.store import (
     Format,
@@ -32,8 +34,11 @@ from graph.store import (
     OutboundPolicy,
     RDF_FORMATS,
     RESULTS_FORMATS,
-    checked_query_form,
+    check_update,
+    checked_graph_iris,
+    checked_query,
     rdf_format,
+    repeatable,
     results_format,
     with_using_clauses,
 )
@@ -42,7 +47,6 @@ from queries import load_queries
 
 bp = Blueprint("sparql", __name__)
 LOG = logging.getLogger("govgraph.sparql")
-YASGUI_DIR = REPO_ROOT / "node_modules" / "@zazuko" / "yasgui" / "build"
 FORM = "application/x-www-form-urlencoded"
 QUERY_BODY = "application/sparql-query"
 UPDATE_BODY = "application/sparql-update"
@@ -89,12 +93,12 @@ def _endpoint_url() -> str:
     return url
 
 
-def _requested_formats(form: str | None) -> tuple[str | None, str | None]:
+def _requested_formats(form: str | None, parameters: MultiDict) -> tuple[str | None, str | None]:
     """(results format, RDF format) names: from `format=` when given, else from Accept.
 
     Only the table the query form needs is negotiated; both when the form is unknown.
     """
-    requested = request.values.get("format")
+    requested = parameters.get("format")
     if requested:
         chosen_results = _lookup(results_format, requested)
         chosen_rdf = _lookup(rdf_format, RDF_FORMAT_PARAMETER_ALIASES.get(requested.lower(), requested))
@@ -153,11 +157,9 @@ def _operation(parameters: MultiDict) -> tuple[str, str] | None:
     return None
 
 
-@bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+@bp.route("/sparql", methods=["GET", "POST"])
 def endpoint() -> Response:
-    """The SPARQL 1.1 Protocol endpoint."""
-    if request.method == "OPTIONS":
-        return _preflight()
+    """The SPARQL 1.1 Protocol endpoint (CORS for its reads: `api.cors`)."""
     parameters = _parameters()
     operation = _operation(parameters)
     if operation is None:
@@ -174,26 +176,32 @@ def _query(text: str, parameters: MultiDict) -> Response:
     if parameters.getlist("using-graph-uri") or parameters.getlist("using-named-graph-uri"):
         raise BadRequest("using-graph-uri/using-named-graph-uri belong to updates; a query takes default-graph-uri/named-graph-uri")
     endpoint_url = _endpoint_url()
-    form = checked_query_form(text, OutboundPolicy(settings.service_allowlist, endpoint_url))
-    results_name, rdf_name = _requested_formats(form)
+    checked = checked_query(text, OutboundPolicy(settings.service_allowlist, endpoint_url), settings.max_query_depth)
+    form = checked.form
+    results_name, rdf_name = _requested_formats(form, parameters)
     if form is not None and (rdf_name if form in GRAPH_FORMS else results_name) is None:
         offered = RDF_OFFER if form in GRAPH_FORMS else RESULTS_OFFER
         raise NotAcceptable(
-            f"a {form} result cannot be given as {request.values.get('format') or request.headers.get('Accept')}; "
+            f"a {form} result cannot be given as {parameters.get('format') or request.headers.get('Accept')}; "
             f"available: {', '.join(offered.media_types)}"
         )
     job = Job(
         "query",
         text,
-        default_graphs=tuple(parameters.getlist("default-graph-uri")),
-        named_graphs=tuple(parameters.getlist("named-graph-uri")),
+        default_graphs=checked_graph_iris("default-graph-uri", parameters.getlist("default-graph-uri")),
+        named_graphs=checked_graph_iris("named-graph-uri", parameters.getlist("named-graph-uri")),
         base_iri=endpoint_url,
         results_format=results_name,
         rdf_format=rdf_name,
+        depth=checked.depth,
     )
     outcome = query_runner().run(job)
     response = Response(outcome.body, mimetype=outcome.media_type)
     response.vary.add("Accept")
+    if outcome.copy is not None and repeatable(text):
+        request.environ[WSGI_COPY_KEY] = outcome.copy  # the result cache may keep this answer
+    else:
+        uncacheable()
     return response
 
 
@@ -217,8 +225,11 @@ def _update(text: str, parameters: MultiDict) -> Response:
     if parameters.getlist("default-graph-uri") or parameters.getlist("named-graph-uri"):
         raise BadRequest("default-graph-uri/named-graph-uri belong to queries; an update takes using-graph-uri/using-named-graph-uri")
     endpoint_url = _endpoint_url()
-    OutboundPolicy(current_settings().service_allowlist, endpoint_url).check(text)
-    text = with_using_clauses(text, parameters.getlist("using-graph-uri"), parameters.getlist("using-named-graph-uri"))
+    settings = current_settings()
+    check_update(text, OutboundPolicy(settings.service_allowlist, endpoint_url), settings.max_query_depth)
+    using_graphs = checked_graph_iris("using-graph-uri", parameters.getlist("using-graph-uri"))
+    using_named_graphs = checked_graph_iris("using-named-graph-uri", parameters.getlist("using-named-graph-uri"))
+    text = with_using_clauses(text, using_graphs, using_named_graphs)
     started = time.monotonic()
     try:
         query_runner().run(Job("update", text, base_iri=endpoint_url))
@@ -261,6 +272,7 @@ def example_queries() -> list[dict[str, str]]:
 
 
 def _editor_page() -> Response:
+    uncacheable()  # its examples are read from the query files at each request
     settings = current_settings()
     response = render(
         "sparql.html",
@@ -275,26 +287,7 @@ def _editor_page() -> Response:
 
 @bp.route("/sparql/assets/<path:filename>")
 def assets(filename: str) -> Response:
-    """YASGUI's files from the pinned npm package (installed by `make setup`), never a CDN."""
+    """YASGUI's files from the pinned npm package (built into the package, or from `make setup`), never a CDN."""
     if not YASGUI_DIR.is_dir():
         raise NotFound("the query editor's files are missing: run `make setup` (npm ci) first")
     return send_from_directory(YASGUI_DIR, filename, max_age=3600)
-
-
-def _preflight() -> Response:
-    response = Response(status=204)
-    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-    # Authorization is deliberately not allowed: browsers on other sites may read, not update.
-    response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
-    response.headers["Access-Control-Max-Age"] = "86400"
-    return response
-
-
-@bp.after_request
-def allow_cross_origin_reads(response: Response) -> Response:
-    """CORS for reads (queries, the description, their errors), so other portals can query from the browser."""
-    if not g.get("sparql_update"):
-        response.headers["Access-Control-Allow-Origin"] = "*"
-        response.headers["Access-Control-Expose-Headers"] = "Content-Type, Vary"
-    return response
-

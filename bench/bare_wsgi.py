@@ -1,9 +1,9 @@
-"""The floor of any gunicorn-served pyoxigraph endpoint: no Flask, no negotiation, no safety.
+"""The floor of any granian-served pyoxigraph endpoint: no Flask, no negotiation, no safety.
 
 A WSGI app that loads `$BENCH_NQUADS` into an in-memory pyoxigraph store and answers the
 `query` parameter (GET, or a form POST) with pyoxigraph's serializers: N-Triples when the
-client accepts them, else SPARQL JSON. Run under the same gunicorn settings as `govgraph
-serve`, it tells what gunicorn and pyoxigraph cost per request apart from what govgraph's app
+client accepts them, else SPARQL JSON. Run under the same granian settings as `govgraph
+serve`, it tells what granian and pyoxigraph cost per request apart from what govgraph's app
 adds. A benchmark baseline only: it checks nothing and must never face a network.
 """
 

@@ -1,10 +1,11 @@
-"""Server capacity on cheap queries, measured with wrk (a C load client) instead of Python clients.
+"""Server capacity measured with wrk (a C load client) instead of Python clients.
 
 The main benchmark's clients are Python threads sharing the 2 cores with the server; on
 cheap queries they are the bottleneck of every system. wrk costs the machine little per
-request, so what it measures is the servers' own per-request cost. Three servers side by
-side: govgraph, `oxigraph serve`, and the floor of any pyoxigraph app served the way govgraph
-is — `bench/bare_wsgi.py` (no Flask, no checks) under the same gunicorn settings.
+request, so what it measures is the servers' own per-request cost. It sends GET requests
+per the SPARQL Protocol with the same Accept header as the Python client; in cold mode a Lua
+script numbers each request's text (and walks through the municipalities for the point
+lookup), exactly as `bench.sparql_endpoints.TextSource` does.
 
     wrk must be installed (Debian: apt-get install wrk); without it this part is skipped.
 """
@@ -14,14 +15,11 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Callable
-from urllib.parse import quote
+from urllib.parse import quote, urlparse
 
-from bench.sparql_endpoints import QUERIES, BenchDataset, GovgraphServer, GunicornPyoxigraph, OxigraphServer
-
-CAPACITY_QUERIES = ("ask", "point")
+from bench.sparql_endpoints import DORTMUND, BenchDataset, BenchQuery, Cell, HttpSystem, TextSource
 
 
 @dataclass(frozen=True)
@@ -34,20 +32,12 @@ class WrkResult:
     p50_ms: float
     p99_ms: float
     non_2xx: int
+    requests: int = 0
 
 
 def _milliseconds(value: str) -> float:
     number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", value).groups()
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-
-
-def run_wrk(system: str, url: str, query_name: str, query: str, accept: str, seconds: int) -> WrkResult:
-    """wrk with 2 threads and 8 connections (the main benchmark's 8 clients), GET per the SPARQL Protocol."""
-    output = subprocess.run(
-        ["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency", "-H", f"Accept: {accept}", f"{url}?query={quote(query)}"],
-        check=True, capture_output=True, text=True,
-    ).stdout
-    return parse_wrk_output(system, query_name, output)
 
 
 def parse_wrk_output(system: str, query_name: str, output: str) -> WrkResult:
@@ -56,42 +46,46 @@ def parse_wrk_output(system: str, query_name: str, output: str) -> WrkResult:
     p50 = _milliseconds(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1))
     p99 = _milliseconds(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1))
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
-    return WrkResult(system, query_name, throughput, p50, p99, int(non_2xx.group(1)) if non_2xx else 0)
+    requests = re.search(r"(\d+) requests in", output)
+    return WrkResult(system, query_name, throughput, p50, p99, int(non_2xx.group(1)) if non_2xx else 0,
+                     int(requests.group(1)) if requests else 0)
 
 
-def measure_capacity(dataset: BenchDataset, log_dir: Path, progress: Callable[[str], None] = print) -> list[WrkResult]:
-    """wrk against each server on the cheap queries; nothing without wrk."""
-    results: list[WrkResult] = []
+def cold_script(path: str, query: BenchQuery, dataset: BenchDataset, first: int) -> str:
+    """A wrk Lua script whose every request is a text no server has seen: TextSource's, numbered from `first`."""
+    source = TextSource(query, dataset, "cold")
+    municipalities = dataset.municipalities if query.name == "point" else (DORTMUND,)
+    # The text of number n is the query for municipality n mod len, then "\n# request n": split around the number.
+    prefixes = [quote(source.query.text(dataset.id_base, name) + "\n# request ", safe="") for name in municipalities]
+    table = ",\n".join(f'"{path}?query={prefix}"' for prefix in prefixes)
+    return (f"local paths = {{\n{table}\n}}\nlocal n = {first}\n"
+            "request = function()\n  n = n + 1\n  return wrk.format(\"GET\", paths[(n % #paths) + 1] .. n)\nend\n")
+
+
+def run_wrk(system: HttpSystem, query: BenchQuery, dataset: BenchDataset, mode: str, seconds: int, first: int = 0) -> WrkResult:
+    """wrk with 2 threads and 8 connections (the main benchmark's 8 clients)."""
+    url = system.url
+    command = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency", "-H", f"Accept: {query.accept}"]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        if mode == "cold":
+            script.write(cold_script(urlparse(url).path, query, dataset, first))
+            script.flush()
+            command += ["-s", script.name, url]
+        else:
+            command.append(f"{url}?query={quote(query.text(dataset.id_base), safe='')}")
+        output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return parse_wrk_output(system.name, query.name, output)
+
+
+_runs = iter(range(10**9, 10**12, 10**8))  # cold numbers of wrk runs, apart from the Python client's
+
+
+def wrk_cell(system: HttpSystem, query: BenchQuery, dataset: BenchDataset, mode: str, answers: int, seconds: int) -> Cell | None:
+    """A wrk cell: a 1 s warm-up, then the median of three runs (this machine's throughput swings between runs)."""
     if shutil.which("wrk") is None:
-        return results
-    for system in (GovgraphServer(), GunicornPyoxigraph(), OxigraphServer()):
-        system.start(dataset, log_dir)
-        try:
-            for query in (q for q in QUERIES if q.name in CAPACITY_QUERIES):
-                text = query.text(dataset.id_base)
-                run_wrk(system.name, system.url, query.name, text, query.accept, seconds=1)  # warm up
-                # This machine's throughput swings by up to 2x between runs: report the median of three.
-                runs = sorted((run_wrk(system.name, system.url, query.name, text, query.accept, seconds=3) for _ in range(3)),
-                              key=lambda run: run.throughput)
-                result = runs[1]
-                progress(f"  wrk {system.name:>18} {query.name:>6}: {result.throughput:9.1f} req/s  p50 {result.p50_ms:.2f} ms  "
-                         f"p99 {result.p99_ms:.2f} ms{f'  ({result.non_2xx} non-2xx)' if result.non_2xx else ''}")
-                results.append(result)
-        finally:
-            system.stop()
-    return results
-
-
-def capacity_markdown(results: list[WrkResult]) -> str:
-    """A table per query with each server's capacity and its ratio to Oxigraph server's."""
-    if not results:
-        return "wrk is not installed (Debian: `apt-get install wrk`): server capacity not measured.\n"
-    lines = ["| query | server | req/s | p50 ms | p99 ms | ÷ oxigraph (req/s) |", "|---|---|---|---|---|---|"]
-    for query in CAPACITY_QUERIES:
-        oxigraph = next((r for r in results if r.query == query and r.system == "oxigraph"), None)
-        for result in (r for r in results if r.query == query):
-            ratio = f"{result.throughput / oxigraph.throughput:.2f}×" if oxigraph else "–"
-            errors = f" ({result.non_2xx} non-2xx)" if result.non_2xx else ""
-            lines.append(f"| {query} | {result.system} | {result.throughput:,.0f}{errors} | {result.p50_ms:.2f} | {result.p99_ms:.2f} | {ratio} |")
-    return "\n".join(lines) + "\n"
-
+        return None
+    run_wrk(system, query, dataset, mode, 1, next(_runs))
+    runs = sorted((run_wrk(system, query, dataset, mode, seconds, next(_runs)) for _ in range(3)), key=lambda run: run.throughput)
+    result = runs[1]
+    return Cell(dataset.name, system.name, query.name, mode, "wrk", answers, result.requests, result.non_2xx, float(seconds),
+                result.throughput, result.p50_ms, result.p99_ms, False)

@@ -1,10 +1,12 @@
-"""Where govgraph's time per request goes, without HTTP: the Flask app in process, profiled.
+"""Where govgraph's time per request goes, without HTTP: the WSGI app in process, profiled.
 
-    python -m bench.endpoint_overhead bench/results/data-real
+    python -m bench.endpoint_overhead bench/results/data-real [--query 'ASK {}'] [--post] [--cold]
 
-Sends the same query through the app's test client (no sockets, one thread) and straight to
-an in-memory pyoxigraph store holding the same data; the difference is the app's own cost per
-request (routing, negotiation, protocol checks, the query runner). cProfile shows its parts.
+Calls the app the way granian does (a fresh WSGI environ per request, the body read whole) and
+sends the same query straight to the in-memory copy the app serves from; the difference is the
+app's own cost per request (routing, negotiation, protocol checks, the query runner, the caches).
+cProfile shows its parts. By default every request repeats the text (the result cache answers
+it); `--cold` numbers each request's text with a comment, so every one is new.
 """
 
 from __future__ import annotations
@@ -12,53 +14,71 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import itertools
 import pstats
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pyoxigraph
+from werkzeug.test import EnvironBuilder
 
 from graph.config import Settings
-from graph.store import current_store_path
 
 QUERY = "ASK {}"
+ACCEPT = "application/sparql-results+json"
 
 
 @dataclass(frozen=True)
 class Overhead:
-    """Milliseconds per request in process: through the app and straight to the engine."""
+    """Microseconds per request in process: through the app and straight to the engine."""
 
-    app_ms: float
-    engine_ms: float
+    app_us: float
+    engine_us: float
     profile: str
 
 
-def measure(data_dir: Path, query: str = QUERY, requests: int = 500) -> Overhead:
-    """Time `requests` identical queries through the app and through pyoxigraph; profile the app."""
+def request_environ(query: str, post: bool) -> dict:
+    """The WSGI environ of one query, as a server would hand it to the app."""
+    if post:
+        builder = EnvironBuilder("/sparql", method="POST", data=urlencode({"query": query}),
+                                 content_type="application/x-www-form-urlencoded", headers={"Accept": ACCEPT})
+    else:
+        builder = EnvironBuilder("/sparql", query_string={"query": query}, headers={"Accept": ACCEPT})
+    return builder.get_environ()
+
+
+def measure(data_dir: Path, query: str = QUERY, requests: int = 2000, post: bool = False, cold: bool = False) -> Overhead:
+    """Time `requests` queries through the app and through pyoxigraph; profile the app."""
     from api import create_app
 
     app = create_app(Settings.from_env().with_(data_dir=data_dir, backend="embedded"))
-    client = app.test_client()
-    headers = {"Accept": "application/sparql-results+json"}
+    numbers = itertools.count()
+    texts = [f"{query}\n# request {number}" for number in range(3 * requests + 1)] if cold else [query]
+    environs = [request_environ(text, post) for text in texts]
+    bodies = [environ["wsgi.input"].read() for environ in environs]
+
+    def start_response(status, headers, exc_info=None):
+        if not status.startswith("200"):
+            raise RuntimeError(f"the app answered {status}")
 
     def through_app() -> None:
-        response = client.post("/sparql", data={"query": query}, headers=headers)
-        if response.status_code != 200:
-            raise RuntimeError(f"the app answered {response.status_code}: {response.get_data(as_text=True)[:300]}")
+        number = next(numbers) % len(environs)
+        fresh = dict(environs[number], **{"wsgi.input": io.BytesIO(bodies[number])})
+        b"".join(app(fresh, start_response))
 
     through_app()  # loads the in-memory copy
     started = time.perf_counter()
     for _ in range(requests):
         through_app()
-    app_ms = (time.perf_counter() - started) * 1000 / requests
+    app_us = (time.perf_counter() - started) * 1e6 / requests
 
-    engine = pyoxigraph.Store()
-    engine.bulk_extend(pyoxigraph.Store.read_only(str(current_store_path(data_dir).resolve())))
+    engine = app.extensions["govgraph_store"].get().engine
     started = time.perf_counter()
     for _ in range(requests):
         engine.query(query).serialize(format=pyoxigraph.QueryResultsFormat.JSON)
-    engine_ms = (time.perf_counter() - started) * 1000 / requests
+    engine_us = (time.perf_counter() - started) * 1e6 / requests
 
     profiler = cProfile.Profile()
     profiler.enable()
@@ -66,18 +86,20 @@ def measure(data_dir: Path, query: str = QUERY, requests: int = 500) -> Overhead
         through_app()
     profiler.disable()
     text = io.StringIO()
-    pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(25)
-    return Overhead(app_ms, engine_ms, text.getvalue())
+    pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(30)
+    return Overhead(app_us, engine_us, text.getvalue())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Profile govgraph's per-request cost in process.")
     parser.add_argument("data_dir", type=Path, help="a govgraph data dir (e.g. bench/results/data-real)")
     parser.add_argument("--query", default=QUERY)
-    parser.add_argument("--requests", type=int, default=500)
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--post", action="store_true", help="POST the query as a form (as the Python client does)")
+    parser.add_argument("--cold", action="store_true", help="a new text for every request (a numbered comment)")
     args = parser.parse_args()
-    result = measure(args.data_dir, args.query, args.requests)
-    print(f"through the app: {result.app_ms:.3f} ms/request; pyoxigraph alone: {result.engine_ms:.3f} ms/request")
+    result = measure(args.data_dir, args.query, args.requests, args.post, args.cold)
+    print(f"through the app: {result.app_us:.0f} µs/request; pyoxigraph alone: {result.engine_us:.0f} µs/request")
     print(result.profile)
 
 

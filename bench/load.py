@@ -104,14 +104,14 @@ def merge_cells(parts: list[CellResult]) -> CellResult:
     )
 
 
-def http_worker_factory(url: str, query: str, accept: str, timeout: float = 300.0) -> Callable[[], Callable[[], None]]:
-    """Workers that POST the query (SPARQL 1.1 Protocol, form-encoded) and read the whole body."""
+def http_worker_factory(url: str, texts: Callable[[], str], accept: str, timeout: float = 300.0) -> Callable[[], Callable[[], None]]:
+    """Workers that POST the next query text (SPARQL 1.1 Protocol, form-encoded) and read the whole body."""
 
     def make_worker() -> Callable[[], None]:
         session = requests.Session()
 
         def one_request() -> None:
-            response = session.post(url, data={"query": query}, headers={"Accept": accept}, timeout=timeout)
+            response = session.post(url, data={"query": texts()}, headers={"Accept": accept}, timeout=timeout)
             if response.status_code != 200:
                 raise RuntimeError(f"HTTP {response.status_code}: {response.text[:200]}")
             if not response.content:

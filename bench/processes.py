@@ -48,6 +48,42 @@ def wait_until_answering(url: str, process: subprocess.Popen, log_file: Path, se
     raise RuntimeError(f"server at {url} did not answer within {seconds} s: {log_file.read_text(errors='replace')[-2000:]}")
 
 
+def wait_until_serving(url: str, process: subprocess.Popen, log_file: Path, seconds: float = 120.0) -> None:
+    """Poll until the SPARQL endpoint answers `ASK {}` with 200 (a server may answer errors before its store is in).
+
+    Not the bare URL: that is the service description, which counts the whole graph.
+    """
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}: {log_file.read_text(errors='replace')[-2000:]}")
+        try:
+            if requests.get(url, params={"query": "ASK {}"}, timeout=5).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.1)
+    stop(process)
+    raise RuntimeError(f"server at {url} answered no query within {seconds} s: {log_file.read_text(errors='replace')[-2000:]}")
+
+
+def child_pids(pid: int) -> list[int]:
+    """The process's children (Linux)."""
+    children: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children += [int(child) for child in (task / "children").read_text().split()]
+    return children
+
+
+def process_memory(pid: int) -> dict[str, float]:
+    """MB of a process's resident set, its proportional share of shared pages (PSS) and its private pages (Linux)."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+        name, value = line.split(":", 1)
+        fields[name] = int(value.split()[0]) / 1024
+    return {"rss": fields["Rss"], "pss": fields["Pss"], "private": fields["Private_Clean"] + fields["Private_Dirty"]}
+
+
 def stop(process: subprocess.Popen) -> None:
     """Terminate a server process we started and reap it."""
     if process.poll() is None:
@@ -57,3 +93,11 @@ def stop(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def child_processes(process_id: int) -> set[int]:
+    """The ids of a process's children (a server's workers), from Linux's /proc."""
+    children: set[int] = set()
+    for task in Path(f"/proc/{process_id}/task").iterdir():
+        children.update(int(pid) for pid in (task / "children").read_text().split())
+    return children

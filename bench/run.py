@@ -1,7 +1,7 @@
 """`make bench`: build the real graph, generate the synthetic ones, run both benchmarks.
 
     python -m bench.run                      # everything (about 20 min on 2 cores)
-    python -m bench.run --only sparql        # benchmark 1 (issue 3)
+    python -m bench.run --only sparql        # benchmark 1 (issues 3 and 13)
     python -m bench.run --only analytics     # benchmark 2 (issue 6)
 
 Results: bench/results/*.json and bench/results/report.md (not in git); BENCHMARKS.md
@@ -22,17 +22,15 @@ from pathlib import Path
 import pyoxigraph
 
 from bench import RESULTS_DIR
-from bench.capacity import capacity_markdown, measure_capacity
 from bench.processes import venv_executable
 from bench.sparql_endpoints import (
     BenchDataset,
     Budget,
     EndpointResults,
     GovgraphServer,
-    GunicornPyoxigraph,
+    GranianPyoxigraph,
     InProcessPyoxigraph,
     OxigraphServer,
-    RdflibEndpoint,
     benchmark_dataset,
     report_markdown,
 )
@@ -40,7 +38,7 @@ from bench.synthetic import generate, install_store
 from graph.config import Settings
 from graph.store import current_store_path
 
-SYSTEM_ORDER = ["pyoxigraph", "pyoxigraph-disk", "govgraph", "gunicorn+pyoxigraph", "oxigraph", "rdflib-endpoint"]
+SYSTEM_ORDER = ["pyoxigraph", "govgraph", "granian+pyoxigraph", "oxigraph"]
 
 
 def log(message: str) -> None:
@@ -62,7 +60,13 @@ def real_dataset(settings: Settings) -> BenchDataset:
     store = pyoxigraph.Store.read_only(str(current_store_path(settings.data_dir).resolve()))
     store.dump(output=str(nquads), format=pyoxigraph.RdfFormat.N_QUADS)
     triples = sum(1 for _ in store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph()))  # the union the build writes
-    return BenchDataset("real", nquads, triples, Path(settings.data_dir), settings.id_base)
+    return BenchDataset("real", nquads, triples, Path(settings.data_dir), settings.id_base, municipalities(store, settings.id_base))
+
+
+def municipalities(store: pyoxigraph.Store, id_base: str) -> tuple[str, ...]:
+    """The local names of a graph's municipalities (`gemeinde-…`), for cold point lookups."""
+    rows = store.query("SELECT ?m WHERE { ?m a <https://w3id.org/govgraph/ontology#Municipality> }")
+    return tuple(sorted(row["m"].value.removeprefix(id_base + "organization/") for row in rows))
 
 
 def synthetic_dataset(settings: Settings, name: str, triples: int, land: str | None, seed: int) -> BenchDataset:
@@ -75,34 +79,24 @@ def synthetic_dataset(settings: Settings, name: str, triples: int, land: str | N
     data_dir = RESULTS_DIR / f"data-{name}"
     shutil.rmtree(data_dir, ignore_errors=True)
     install_store(generated.path, data_dir)
-    return BenchDataset(name, generated.path, generated.triples, data_dir, settings.id_base)
+    store = pyoxigraph.Store.read_only(str(current_store_path(data_dir).resolve()))
+    return BenchDataset(name, generated.path, generated.triples, data_dir, settings.id_base, municipalities(store, settings.id_base))
 
 
-def run_sparql(datasets: list[BenchDataset], small: BenchDataset, quick: bool) -> str:
-    """Benchmark 1: every system on every dataset (rdflib-endpoint only on the small ones)."""
+def run_sparql(datasets: list[BenchDataset], quick: bool) -> str:
+    """Benchmark 1: every system on every dataset, cold and repeated, with the Python client and wrk."""
     scale = 0.2 if quick else 1.0
-    fast = Budget(max_requests=int(3000 * scale) or 50, max_seconds=4.0 * scale)
-    # rdflib-endpoint answers one query at a time: two rounds of the 8 clients at most, in one turn.
-    slow = Budget(max_requests=16, max_seconds=6.0 * scale, rounds=1)
+    fast = Budget(max_requests=int(2000 * scale) or 50, max_seconds=4.0 * scale, rounds=2)
     sequential = Budget(max_requests=6, max_seconds=6.0 * scale)
     results = EndpointResults()
     for dataset in datasets:
         results.datasets[dataset.name] = dataset.triples
-        small_enough = dataset.name in ("real", small.name)
-        systems: list = [InProcessPyoxigraph()]
-        if small_enough:  # the on-disk store is a diagnostic: what serving from disk would cost
-            systems.append(InProcessPyoxigraph(on_disk=True))
-        systems += [GovgraphServer(), GunicornPyoxigraph(), OxigraphServer()]
-        if small_enough:  # rdflib-endpoint on the 1M graph would take hours (see BENCHMARKS.md)
-            systems.append(RdflibEndpoint())
+        systems: list = [InProcessPyoxigraph(), GovgraphServer(), GranianPyoxigraph(), OxigraphServer()]
         log(f"{', '.join(system.name for system in systems)} on {dataset.name} (load average {os.getloadavg()[0]:.1f})")
-        budgets = {system.name: slow if system.name == "rdflib-endpoint" else fast for system in systems}
-        benchmark_dataset(systems, dataset, budgets, results, sequential=sequential, progress=log)
+        budgets = {system.name: fast for system in systems}
+        benchmark_dataset(systems, dataset, budgets, results, sequential=sequential, wrk_seconds=1 if quick else 2, progress=log)
         results.save(RESULTS_DIR / "sparql-endpoints.json")
-    report = report_markdown(results, datasets, SYSTEM_ORDER)
-    log("server capacity on cheap queries, with wrk")
-    capacity = measure_capacity(datasets[0], RESULTS_DIR / "logs", progress=log)
-    return report + f"\n### Server capacity with wrk ({datasets[0].name})\n\n" + capacity_markdown(capacity)
+    return report_markdown(results, datasets, SYSTEM_ORDER)
 
 
 def run_analytics(dataset: BenchDataset) -> str:
@@ -119,7 +113,6 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Run govgraph's benchmarks (results in bench/results/).")
     parser.add_argument("--only", choices=["sparql", "analytics"], help="run one benchmark")
     parser.add_argument("--triples", type=int, default=1_000_000, help="synthetic graph size (all German municipalities)")
-    parser.add_argument("--small-triples", type=int, default=25_000, help="the smaller synthetic graph (NRW) rdflib-endpoint also runs on")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--quick", action="store_true", help="a fifth of the request budgets (a smoke run)")
     args = parser.parse_args(argv)
@@ -134,9 +127,7 @@ def main(argv: list[str] | None = None) -> None:
         "",
     ]
     if args.only in (None, "sparql"):
-        real = real_dataset(settings)
-        small = synthetic_dataset(settings, f"synthetic-nrw-{args.small_triples // 1000}k", args.small_triples, "05", args.seed)
-        sections += ["## Benchmark 1: SPARQL endpoints", "", run_sparql([real, small, big], small, args.quick)]
+        sections += ["## Benchmark 1: SPARQL endpoints", "", run_sparql([real_dataset(settings), big], args.quick)]
     if args.only in (None, "analytics"):
         sections += ["## Benchmark 2: analytics pipeline", "", run_analytics(big)]
     report = "\n".join(sections) + f"\nTotal time of the run: {time.monotonic() - started:.0f} s\n"

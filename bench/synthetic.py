@@ -35,7 +35,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 from bench import RESULTS_DIR
 from graph.build import refdata
 from graph.config import Settings
-from graph.store import EmbeddedStore, current_store_path
+from graph.store import EmbeddedStore, current_store_path, write_snapshot
 from ontology import NAMESPACE, ONTOLOGY_FILE
 
 Triple = tuple[pyoxigraph.NamedNode | pyoxigraph.BlankNode, pyoxigraph.NamedNode, pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal]
@@ -637,6 +637,7 @@ def install_store(nquads: Path, data_dir: Path) -> Path:
     store.bulk_load(path=str(nquads), format=pyoxigraph.RdfFormat.N_QUADS)
     store.flush()
     del store
+    write_snapshot(path, nquads)  # as the build does: servers load their in-memory copy from it
     link = current_store_path(data_dir)
     temporary = data_dir / "current.bench.tmp"
     if temporary.is_symlink():

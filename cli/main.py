@@ -11,7 +11,10 @@ import click
 from cli.help import BUILDING, ENVIRONMENT, READING_THE_STORE, epilog
 from graph.config import Settings
 from graph.errors import GovgraphError
-from graph.store import is_graph_result, open_store, rdf_format, results_format, serialize, text_table
+from graph.store import (
+    check_depth, is_graph_result, open_store, rdf_format, results_format, run_on_large_stack, serialize, stack_size_for,
+    text_table, tokenize,
+)
 
 QUERY_FORMATS = ["table", "json", "csv", "tsv", "xml", "turtle", "ntriples", "jsonld", "rdfxml"]
 
@@ -107,8 +110,14 @@ def query(obj: Context, sparql: str, output: str) -> None:
     """Run a SPARQL query against the built graph (use - to read it from stdin)."""
     if sparql == "-":
         sparql = sys.stdin.read()
-    store = open_store(obj.settings)
-    result = store.query(sparql)
+    settings = obj.settings
+    check_depth(tokenize(sparql), settings.max_query_depth)
+    store = open_store(settings)
+    # The engine parses and evaluates on the calling thread's stack: one sized for the depth limit.
+    run_on_large_stack(lambda: _print_answer(store.query(sparql), output), stack_size_for(settings.max_query_depth))
+
+
+def _print_answer(result, output: str) -> None:
     if output == "table":
         if is_graph_result(result):
             click.echo(serialize(result, rdf_format("turtle")).decode(), nl=False)

@@ -1,68 +1,50 @@
-"""`govgraph serve`: build the app and hand it to gunicorn (threaded workers sharing the store)."""
+"""`govgraph serve`: the app under granian (a Rust HTTP server), workers forked from one in-memory copy."""
 
 from __future__ import annotations
 
 import logging
 import os
-import threading
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 import click
-from flask import Flask
-from gunicorn.app.base import BaseApplication
+
+from graph.config import Settings
 
 from cli.help import epilog
 
 if TYPE_CHECKING:
     from cli.main import Context
+    from cli.supervisor import SupervisorChannel
+    from graph.store import MemoryCopy
+
+LOG = logging.getLogger("govgraph.serve")
 
 
-class GunicornServer(BaseApplication):
-    """gunicorn with options from the command line, not from sys.argv or a config file."""
-
-    def __init__(self, app_factory: Callable[[], Flask], options: dict[str, object]):
-        self.app_factory = app_factory
-        self.options = options
-        super().__init__()
-
-    def load_config(self) -> None:
-        for key, value in self.options.items():
-            self.cfg.set(key, value)
-
-    def load(self) -> Flask:
-        # Each gunicorn worker builds its own app (and its in-memory copy of the store) after the fork.
-        return self.app_factory()
-
-
-def _prepare_worker(worker) -> None:  # a gunicorn ThreadWorker
-    """Load the worker's in-memory copy before it takes requests, and let a runaway query retire it."""
+def worker_app(settings: Settings, copy: MemoryCopy | None, channel: SupervisorChannel, threads: int):
+    """A worker's app, made in the new worker process before it starts any thread."""
+    from api import create_app
     from api.store_access import install_query_runner
-    from graph.store import isolate_outbound_network
     from graph.describe import service_description
-    from graph.store import QueryRunner
+    from graph.store import QueryRunner, StoreProvider, isolate_outbound_network
 
-    def retire() -> None:
-        # Stop accepting and finish the other requests; then exit, which ends the runaway evaluation
-        # that pyoxigraph cannot cancel. gunicorn starts a fresh worker; the others serve meanwhile.
-        worker.alive = False
-        deadline = threading.Timer(worker.cfg.graceful_timeout + 1, os._exit, args=(0,))
-        deadline.daemon = True
-        deadline.start()
-
-    app = worker.wsgi
-    settings = app.config["GOVGRAPH_SETTINGS"]
-    # Before any thread starts: with no allow-list and a local store, the worker needs no outbound network.
+    # First, while this is the process's only thread (threads made later inherit it): with no allow-list
+    # and a local store, the worker needs no outbound network.
     if settings.backend == "embedded" and not settings.service_allowlist:
         if isolate_outbound_network():
-            worker.log.info("worker %d has no outbound network (SERVICE/LOAD cannot reach any host)", worker.pid)
+            LOG.info("worker %d has no outbound network (SERVICE/LOAD cannot reach any host)", os.getpid())
         else:
-            worker.log.warning("worker %d could not leave the network namespace; the SERVICE/LOAD policy is "
-                               "the only guard against outbound requests", worker.pid)
+            LOG.warning("worker %d could not leave the network namespace; the SERVICE/LOAD policy is "
+                        "the only guard against outbound requests", os.getpid())
+    if settings.backend == "embedded":
+        provider = StoreProvider.pinned(settings, copy, after_update=lambda: channel.await_served(settings.query_timeout))
+    else:
+        provider = StoreProvider(settings)
+    app = create_app(settings, provider=provider)
     # One evaluation thread per request thread, and one more for a runaway that has been answered already.
-    runner = QueryRunner(settings, app.extensions["govgraph_store"], threads=worker.cfg.threads + 1, on_runaway=retire,
-                         describe_service=service_description)
+    runner = QueryRunner(settings, provider, threads=threads + 1, on_runaway=channel.retire, describe_service=service_description)
     install_query_runner(app, runner)
-    runner.warm_up()
+    channel.ready()
+    return app
 
 
 @click.command(epilog=epilog(
@@ -73,28 +55,20 @@ def _prepare_worker(worker) -> None:  # a gunicorn ThreadWorker
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1), envvar="GOVGRAPH_HTTP_WORKERS",
-              help="gunicorn worker processes, each with an in-memory copy of the store ($GOVGRAPH_HTTP_WORKERS).")
+              help="Worker processes, forked from one in-memory copy of the store ($GOVGRAPH_HTTP_WORKERS).")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1), help="Request threads per worker.")
 @click.pass_obj
 def serve(obj: Context, host: str, port: int, workers: int, threads: int) -> None:
-    """Serve the SPARQL endpoint, REST API and linked data under gunicorn."""
+    """Serve the SPARQL endpoint, REST API and linked data under granian."""
     from api import create_app
+    from cli.supervisor import Supervisor
 
-    logging.basicConfig(level=logging.INFO, format="[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s")
     settings = obj.settings
-    options = {
-        "bind": f"{host}:{port}",
-        "workers": workers,
-        "threads": threads,
-        "worker_class": "gthread",
-        # Queries time out in the query runner; gunicorn's own timeout only catches a hung worker.
-        "timeout": int(settings.query_timeout) + 30,
-        "graceful_timeout": 5,
-        "keepalive": 5,
-        "accesslog": None,
-        # Several servers may run side by side (tests, benchmarks): no shared control socket.
-        "control_socket_disable": True,
-        "post_worker_init": _prepare_worker,
-    }
+    create_app(settings)  # imports every blueprint now, before the fork: workers start without importing
     click.echo(f"govgraph serving {settings.backend} store on http://{host}:{port}/sparql", err=True)
-    GunicornServer(lambda: create_app(settings), options).run()
+    supervisor = Supervisor(
+        settings,
+        lambda settings, copy, channel: worker_app(settings, copy, channel, threads),
+        host=host, port=port, workers=workers, threads=threads,
+    )
+    supervisor.run()

@@ -16,6 +16,15 @@ SHARED_DIR = REPO_ROOT.parent / "shared"
 DEFAULT_BASE_IRI = "https://w3id.org/govgraph"
 
 
+def default_cache_bytes() -> int:
+    """The result cache's default size per server process: 1/32 of the machine's memory, at most 1 GiB."""
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError):
+        memory = 4 * 1024**3
+    return min(memory // 32, 1024**3)
+
+
 def _default_data_dir(environ: Mapping[str, str]) -> Path:
     xdg = environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(xdg) / "govgraph"
@@ -40,6 +49,9 @@ class Settings:
     update_token: str | None = None
     service_allowlist: tuple[str, ...] = ()
     max_result_bytes: int = 64 * 1024 * 1024
+    max_query_depth: int = 4000
+    cache_bytes: int = field(default_factory=default_cache_bytes)
+    cache_max_age: int = 0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -73,6 +85,12 @@ class Settings:
             overrides["service_allowlist"] = tuple(env["GOVGRAPH_SERVICE_ALLOWLIST"].replace(",", " ").split())
         if env.get("GOVGRAPH_MAX_RESULT_BYTES"):
             overrides["max_result_bytes"] = int(env["GOVGRAPH_MAX_RESULT_BYTES"])
+        if env.get("GOVGRAPH_MAX_QUERY_DEPTH"):
+            overrides["max_query_depth"] = int(env["GOVGRAPH_MAX_QUERY_DEPTH"])
+        if env.get("GOVGRAPH_CACHE_BYTES"):
+            overrides["cache_bytes"] = int(env["GOVGRAPH_CACHE_BYTES"])
+        if env.get("GOVGRAPH_CACHE_MAX_AGE"):
+            overrides["cache_max_age"] = int(env["GOVGRAPH_CACHE_MAX_AGE"])
         return settings.with_(**overrides)
 
     def with_(self, **changes: object) -> "Settings":

@@ -43,6 +43,10 @@ class QueryRefused(GovgraphError):
     status = 400
 
 
+class QueryTooDeep(QueryRefused):
+    """A query or update nested more deeply than the limit (the engine's parser would overflow its stack)."""
+
+
 class QueryTimeout(GovgraphError):
     """A query that ran longer than the configured timeout."""
 
@@ -53,6 +57,12 @@ class StoreUnavailable(GovgraphError):
     """The store is missing (not built yet) or the remote store does not answer."""
 
     status = 503
+
+
+class StorageFull(GovgraphError):
+    """The disk of the store is full: nothing was written."""
+
+    status = 507
 
 
 class BuildError(GovgraphError):

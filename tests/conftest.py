@@ -11,7 +11,7 @@ import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, NamedTuple
+from typing import Callable, Iterator, NamedTuple
 
 import pytest
 import requests
@@ -162,7 +162,7 @@ def app_on_small_store(settings: Settings, turtle: bytes, graph_iri: str) -> Ite
 
 
 def serve_govgraph(data_dir: Path, log_dir: Path, **environment: str):
-    """Start `govgraph serve` (gunicorn) on a free port of 127.0.0.1; returns (base URL, process)."""
+    """Start `govgraph serve` (granian) on a free port of 127.0.0.1; returns (base URL, process)."""
     import os
 
     port = free_port()
@@ -185,7 +185,7 @@ def serve_govgraph(data_dir: Path, log_dir: Path, **environment: str):
 
 @pytest.fixture(scope="session")
 def live_server(built: Settings, tmp_path_factory: pytest.TempPathFactory):
-    """`govgraph serve` (gunicorn) on the built graph, read-only (no update token); yields its base URL."""
+    """`govgraph serve` (granian) on the built graph, read-only (no update token); yields its base URL."""
     url, process = serve_govgraph(built.data_dir, tmp_path_factory.mktemp("live-server"))
     yield url
     stop(process)
@@ -195,11 +195,12 @@ UPDATE_TOKEN = "test-update-token"
 
 
 class WritableServer(NamedTuple):
-    """A running `govgraph serve` that accepts updates: its base URL, data directory and log file."""
+    """A running `govgraph serve` that accepts updates: its base URL, data directory, log file and process id."""
 
     url: str
     data_dir: Path
     log: Path
+    process_id: int
 
 
 @pytest.fixture(scope="session")
@@ -222,7 +223,7 @@ def writable_server(tmp_path_factory: pytest.TempPathFactory):
         GOVGRAPH_QUERY_TIMEOUT="2",
         GOVGRAPH_MAX_RESULT_BYTES="1000000",
     )
-    yield WritableServer(url, data_dir, log_dir / "serve.log")
+    yield WritableServer(url, data_dir, log_dir / "serve.log", process.pid)
     stop(process)
 
 
@@ -240,6 +241,28 @@ def member_source_iris(settings) -> dict[str, str]:
     from member_evidence import curated_graph, read_csv, source_iris
 
     return source_iris({row["id"]: row["url"] for row in read_csv(settings, "network-member-sources.csv")}, curated_graph())
+
+
+@pytest.fixture(scope="session")
+def javascript_links_server(writable_server: WritableServer) -> str:
+    """The writable server after an authorised update put `javascript:` IRIs where pages link (tests/data); its URL."""
+    update = (Path(__file__).parent / "data" / "javascript_links.ru").read_text(encoding="utf-8")
+    response = requests.post(writable_server.url + "/sparql", data={"update": update},
+                             headers={"Authorization": f"Bearer {UPDATE_TOKEN}"}, timeout=30)
+    assert response.status_code == 204, response.text
+    return writable_server.url
+
+
+def jsonld_as_nquads(body: bytes, get: Callable[[str], bytes]) -> bytes:
+    """A JSON-LD document as N-Quads (PyLD), its @context loaded by `get(url)` (a test client, or HTTP)."""
+    import json
+
+    from pyld import jsonld
+
+    def load(url: str, options: dict) -> dict:
+        return {"contextUrl": None, "documentUrl": url, "document": json.loads(get(url))}
+
+    return jsonld.to_rdf(json.loads(body), {"format": "application/n-quads", "documentLoader": load}).encode()
 
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's package; playwright never downloads a browser here

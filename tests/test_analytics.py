@@ -112,6 +112,15 @@ def test_edges_are_typed_with_period_and_source(network):
     assert all(data["provenance"] for _, _, data in graph.edges(data=True))
 
 
+def test_every_relation_is_sourced_by_sources_never_by_a_named_graph(graph_store, network):
+    """Provenance is the gg:Source IRIs the facts derive from (the WG links of the "Über das Netzwerk" page too)."""
+    sources = {row["s"].value for row in graph_store.query("SELECT ?s WHERE { ?s a <https://w3id.org/govgraph/ontology#Source> }")}
+    unsourced = [(r.source, r.kind, r.target, r.provenance) for r in network.relations if not r.provenance or not set(r.provenance) <= sources]
+    assert unsourced == []
+    ueber = ID + "source/netzwerk-stadtentwicklung-ueber"
+    assert ueber in next(r for r in network.relations if r.kind == "sub-organisation" and r.source == AG_STADTUMBAU).provenance
+
+
 def test_people_projection_links_persons_and_organisations(network):
     graph = project(network, "people")
     assert all((graph.nodes[u]["type"] == "Person") != (graph.nodes[v]["type"] == "Person") for u, v in graph.edges())

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from graph.build import build
+from graph.build.build import KEPT_OLD_STORES, PARTIAL_SUFFIX
 from graph.config import Settings
 from graph.errors import BuildError
 from graph.store import EmbeddedStore, current_store_path
@@ -104,6 +109,18 @@ def test_fact_without_a_source_fails(served, broken_file):
     assert _served_state(served) == before
 
 
+def test_a_relation_sourced_only_in_another_file_fails(served, broken_file):
+    """The union holds a source for the AG (other files), but this file states a relation of its own without one."""
+    before = _served_state(served)
+    path = broken_file("zz-plain-link", PREFIXES + "\no:ag-stadtumbau org:unitOf o:vorstand-netzwerk-stadtentwicklung-nrw .\n")
+    with pytest.raises(BuildError) as error:
+        build(served)
+    message = str(error.value)
+    assert "https://w3id.org/govgraph/id/organization/ag-stadtumbau: Node states facts but names no source" in message
+    assert str(path) in message
+    assert _served_state(served) == before
+
+
 def test_undeclared_term_fails(served, broken_file):
     before = _served_state(served)
     path = broken_file("zz-undeclared", PREFIXES + "\no:ag-stadtumbau gg:inventedProperty \"x\" .\n")
@@ -126,3 +143,27 @@ def test_a_good_rebuild_swaps_the_store_and_keeps_an_open_reader_working(served)
     new_target, new_count = _served_state(served)
     assert new_target != old_target and new_count == count
     assert reader.triple_count() == count  # the old store still answers while a server switches over
+
+
+def test_a_store_left_by_a_killed_build_is_removed_and_never_counted_as_a_kept_old_store(served, tmp_path):
+    """A build loads its store under `*.partial` and renames it when complete; a killed one leaves the partial name."""
+    stores = Path(served.data_dir) / "stores"
+    current = current_store_path(served.data_dir).resolve()
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    kept = [stores / f"build-{stamp}-00000{index}" for index in range(KEPT_OLD_STORES)]
+    for path in kept:  # complete older stores, newer than any before
+        shutil.copytree(current, path)
+    killed = stores / f"build-{stamp}-000009{PARTIAL_SUFFIX}"
+    writer = subprocess.Popen([sys.executable, "-c", (  # a build's store write, killed halfway
+        f"import pyoxigraph\nstore = pyoxigraph.Store({str(killed)!r})\n"
+        "while True: store.bulk_load(b'<urn:a> <urn:b> <urn:c> .', format=pyoxigraph.RdfFormat.N_TRIPLES)\n")])
+    while not (killed / "CURRENT").exists():
+        time.sleep(0.05)
+    writer.send_signal(signal.SIGKILL)
+    writer.wait()
+    time.sleep(1.1)  # the next build's name sorts after the planted ones
+    build(served)
+    remaining = sorted(path.name for path in stores.iterdir())
+    new = current_store_path(served.data_dir).resolve()
+    assert remaining == sorted([new.name, *(path.name for path in kept)])
+    assert EmbeddedStore.open(kept[0], read_only=True).triple_count() > 0

@@ -141,3 +141,16 @@ def test_build_command_shows_progress_and_swaps_in_the_store(tmp_path):
     for step in ("parsed the ontology", "imported 396 municipalities", "OWL-RL closure: cycle 1 over", "materialized", "validated", "wrote the store"):
         assert step in result.stderr
     assert result.stdout.startswith("built ") and (tmp_path / "current").is_symlink()
+
+
+def test_query_as_deep_as_the_limit_is_answered_and_a_deeper_one_refused(built):
+    """The engine recurses on the stack of the thread it runs on: the CLI runs it on one sized for the limit."""
+    def nested_calls(levels: int) -> str:  # ~9 KB of the engine's stack a level: 4,000 levels overflow 8 MB
+        return 'SELECT ?x WHERE { BIND(' + "STR(" * levels + '"deep"' + ")" * levels + " AS ?x) }"
+
+    result = run(built, "query", "-", "--format", "csv", stdin=nested_calls(3_990))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.splitlines() == ["x", "deep"]
+    result = run(built, "query", "-", stdin=nested_calls(5_000))
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: the query is nested too deeply") and "GOVGRAPH_MAX_QUERY_DEPTH" in result.stderr

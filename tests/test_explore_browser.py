@@ -126,3 +126,29 @@ def test_the_explorer_has_the_site_layout_and_the_reader_language(browser, live_
     assert "<style" not in page.request.get(page.url).text()  # one stylesheet for the whole site, no page styles
     assert "nodes" in page.text_content("#status") and page.locator("h1").text_content() == "Explore the network"
     context.close()
+
+
+
+
+def test_a_javascript_iri_from_an_update_is_shown_not_linked(browser, javascript_links_server):
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("dialog", lambda dialog: errors.append(f"dialog: {dialog.message}"))
+    page.goto(f"{javascript_links_server}/explore?projection=organizations")
+    wait_until_drawn(page, "")
+    click_node(page, "javascript:window.linkRan='node'")
+    details = page.locator("#node-details")
+    details.wait_for(state="visible")
+    assert details.locator("h2").text_content() == "Skript-Knoten"
+    assert page.get_attribute("#entity-link", "href") is None  # shown, but no link
+    source = details.get_by_text("javascript:window.linkRan='source'")
+    assert source.get_attribute("href") is None
+    page.click("#entity-link")
+    source.click()
+    protocols = page.eval_on_selector_all("#node-details a[href]", "links => links.map((link) => link.protocol)")
+    assert set(protocols) <= {"http:", "https:"}
+    assert page.evaluate("window.linkRan") is None
+    context.close()
+    assert errors == []

@@ -3,22 +3,33 @@
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import json
-import xml.etree.ElementTree as ElementTree
+import os
+import re
+import subprocess
 import zipfile
 from datetime import date
+from pathlib import Path
 
 import matplotlib.image
 import networkx as nx
 import pydot
 import pytest
 from click.testing import CliRunner
+from lxml import etree
 from networkx.drawing.nx_pydot import from_pydot
 
 from cli.main import cli
+from graph.config import REPO_ROOT, SHARED_DIR
 from graph.network import FORMAT_NAMES, export, graph_format, project, read_network
 from graph.time import first_day, last_day
+
+# The GEXF working group's schemas (CC BY 4.0), read where they are, never copied into the repository.
+GEXF_SCHEMAS = Path(os.environ.get("GOVGRAPH_GEXF_SCHEMAS") or SHARED_DIR / "conformance" / "gexf-1.3")
+GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
+NMTOKEN = re.compile(r"[\w.:-]+")  # XML name characters (letters, digits, . - _ :), at least one
 
 ID = "https://w3id.org/govgraph/id/"
 KROEGER = ID + "person/sebastian-kroeger"
@@ -61,10 +72,40 @@ def test_the_projections_are_not_trivial(projected):
 
 
 def test_graphml_round_trip(projected):
+    """networkx reads it back: ids are tokens, the IRIs and relation keys come back from their data keys."""
     back = nx.read_graphml(io.BytesIO(export(projected, "graphml")), force_multigraph=True)
     assert back.is_directed() == projected.is_directed()
+    iris = {token: data.pop("iri") for token, data in back.nodes(data=True)}
+    back = nx.relabel_nodes(back, iris)
     assert expected_nodes(back) == expected_nodes(projected)
-    assert expected_edges(back) == expected_edges(projected)
+    edges = {data.pop("relation_id"): (_ends(back, u, v), data) for u, v, data in back.edges(data=True)}
+    assert edges == expected_edges(projected)
+
+
+def test_graphml_is_valid_graphml(projected):
+    """GraphML's structure: keys declared before the graph, ids are NMTOKENs and unique, every data names a key
+    declared for its element, every edge joins two nodes of the graph."""
+    root = etree.fromstring(export(projected, "graphml"))
+    assert root.tag == GRAPHML + "graphml"
+    children = [child.tag for child in root]
+    assert children == [GRAPHML + "key"] * (len(children) - 1) + [GRAPHML + "graph"]
+    keys = {key.get("id"): key for key in root.iter(GRAPHML + "key")}
+    assert all(key.get("for") in ("graph", "node", "edge", "all") for key in keys.values())
+    assert all(key.get("attr.type") in ("boolean", "int", "long", "float", "double", "string") for key in keys.values())
+    graph = root.find(GRAPHML + "graph")
+    assert graph.get("edgedefault") == ("directed" if projected.is_directed() else "undirected")
+    node_ids = [node.get("id") for node in graph.iter(GRAPHML + "node")]
+    edge_ids = [edge.get("id") for edge in graph.iter(GRAPHML + "edge")]
+    for identifier in [*keys, *node_ids, *edge_ids]:
+        assert NMTOKEN.fullmatch(identifier), identifier
+    assert len(set(node_ids)) == len(node_ids) == projected.number_of_nodes()
+    assert len(set(edge_ids)) == len(edge_ids) == projected.number_of_edges()
+    assert all({edge.get("source"), edge.get("target")} <= set(node_ids) for edge in graph.iter(GRAPHML + "edge"))
+    for data in root.iter(GRAPHML + "data"):
+        owner = data.getparent().tag.removeprefix(GRAPHML)
+        assert keys[data.get("key")].get("for") in (owner, "all")
+    iris = {data.text for data in graph.iter(GRAPHML + "data") if keys[data.get("key")].get("attr.name") == "iri"}
+    assert iris == set(projected.nodes)
 
 
 def test_node_link_json_round_trip(projected):
@@ -72,6 +113,23 @@ def test_node_link_json_round_trip(projected):
     assert expected_nodes(back) == expected_nodes(projected)
     assert expected_edges(back) == expected_edges(projected)
     assert back.graph == projected.graph
+
+
+def test_cytoscape_js_loads_the_cytoscape_json(projected):
+    """Cytoscape.js itself (the pinned npm package, under node): it throws on a bad or repeated id or a dangling edge."""
+    loaded = subprocess.run(
+        ["node", str(REPO_ROOT / "tests" / "js" / "load_cytoscape.js"), str(REPO_ROOT / "node_modules")],
+        input=export(projected, "cyjs"), capture_output=True, check=True, timeout=60,
+    )
+    result = json.loads(loaded.stdout)
+    assert result["warnings"] == []
+    assert sorted(result["nodes"]) == sorted(projected.nodes)
+    expected = sorted([key, source, target] for source, target, key in projected.edges(keys=True))
+    if projected.is_directed():
+        assert sorted(result["edges"]) == expected
+    else:
+        assert sorted([key, *sorted(ends)] for key, *ends in result["edges"]) == sorted([key, *sorted(ends)] for key, *ends in expected)
+    assert result["data"]["name"] == projected.graph["name"]
 
 
 def test_cytoscape_json_round_trip(projected):
@@ -130,33 +188,60 @@ def test_dot_round_trip_with_pydot(projected):
     assert edges == as_text(expected_edges(projected))
 
 
-def test_gexf_round_trip_with_time_intervals(projected):
+def test_gexf_is_valid_gexf_1_3(projected):
+    schema = etree.XMLSchema(etree.parse(str(GEXF_SCHEMAS / "gexf.xsd")))
+    document = etree.fromstring(export(projected, "gexf"))
+    schema.assertValid(document.getroottree())
+    graph = document.find("{*}graph")
+    assert document.get("version") == "1.3" and graph.get("mode") == "dynamic" and graph.get("timeformat") == "date"
+
+
+def gexf_spells(data: bytes, tag: str) -> dict[str, list[tuple[str | None, str | None]]]:
+    """The spells of each node or edge by id, as written (networkx's reader turns a missing bound into "None")."""
+    return {
+        element.get("id"): [(spell.get("start"), spell.get("end")) for spell in element.iterfind("{*}spells/{*}spell")]
+        for element in etree.fromstring(data).iter("{*}" + tag)
+    }
+
+
+def test_gexf_round_trip_with_time_spells(projected):
     data = export(projected, "gexf")
-    graph_element = ElementTree.fromstring(data).find("{*}graph")
-    assert graph_element.get("mode") == "dynamic" and graph_element.get("timeformat") in ("date", None)
-    back = nx.read_gexf(io.BytesIO(data))
+    back, spells = nx.read_gexf(io.BytesIO(data)), gexf_spells(data, "edge")
     assert set(back.nodes) == set(projected.nodes)
     for node, attributes in projected.nodes(data=True):
-        read = {k: v for k, v in back.nodes[node].items() if k not in ("start", "end")}
+        read = {k: v for k, v in back.nodes[node].items() if k != "spells"}
         assert read == attributes
     read_edges = {d["id"]: (_ends(back, u, v), d) for u, v, d in back.edges(data=True)}
     assert set(read_edges) == {key for *_, key in projected.edges(keys=True)}
     for source, target, key, attributes in projected.edges(keys=True, data=True):
         ends, read = read_edges[key]
         assert ends == _ends(projected, source, target)
-        assert read.get("start") == (first_day(attributes["start"]).isoformat() if "start" in attributes else None)
-        assert read.get("end") == (last_day(attributes["end"]).isoformat() if "end" in attributes else None)
-        assert read["period"] == f"{attributes.get('start', '..')}/{attributes.get('end', '..')}"
+        start, end = attributes.get("start"), attributes.get("end")
+        expected = [(first_day(start).isoformat() if start else None, last_day(end).isoformat() if end else None)]
+        assert spells[key] == (expected if start or end else [])
+        assert read["period"] == f"{start or '..'}/{end or '..'}"
         for name in ("relation", "label", "provenance"):
             assert read[name] == attributes[name]
 
 
 def test_gexf_nodes_live_from_their_first_relation(network):
     """On the people network the board appears with Kröger's membership (November 2024)."""
-    people = project(network, "people")
-    back = nx.read_gexf(io.BytesIO(export(people, "gexf")))
-    assert back.nodes[BOARD]["start"] == "2024-11-01"
-    assert "start" not in back.nodes[KROEGER]  # his post as head of the Amt has no known beginning
+    spells = gexf_spells(export(project(network, "people"), "gexf"), "node")
+    assert spells[BOARD] == [("2024-11-01", None)]
+    assert spells[KROEGER] == []  # his post as head of the Amt has no known beginning
+
+
+def test_gexf_spells_come_from_every_dated_attribute_pair(monkeypatch):
+    """A second pair of period attributes (here: dated observations, one attribute) adds spells of its own."""
+    monkeypatch.setattr(importlib.import_module("graph.network.export"), "SPELL_BOUNDS", (("start", "end"), ("observed", "observed")))
+    graph = nx.MultiDiGraph(name="observations")
+    graph.add_edge("https://e.org/a", "https://e.org/b", key="https://e.org/r", relation="membership", label="m",
+                   start="2013-04", observed="2013-04 2021")
+    schema = etree.XMLSchema(etree.parse(str(GEXF_SCHEMAS / "gexf.xsd")))
+    data = export(graph, "gexf")
+    schema.assertValid(etree.fromstring(data).getroottree())
+    assert gexf_spells(data, "edge")["https://e.org/r"] == [("2013-04-01", None), ("2013-04-01", "2013-04-30"), ("2021-01-01", "2021-12-31")]
+    assert gexf_spells(data, "node")["https://e.org/a"] == [("2013-04-01", None)]
 
 
 @pytest.mark.parametrize("image_format", ["png", "svg"])
@@ -229,6 +314,7 @@ def test_cli_export_writes_a_file_readable_by_networkx(built, tmp_path):
     result = CliRunner().invoke(cli, ["--data-dir", str(built.data_dir), "export", "--projection", "people", "--as-of", "2025-03-01", "-o", str(target)])
     assert result.exit_code == 0, result.output
     graph = nx.read_graphml(target, force_multigraph=True)
+    graph = nx.relabel_nodes(graph, dict(graph.nodes(data="iri")))
     assert graph.has_edge(KROEGER, BOARD) and graph.nodes[KROEGER]["label"] == "Sebastian Kröger"
 
 

@@ -193,6 +193,36 @@ def test_void_and_dcat_describe_the_dataset(live_server, graph_store):
     assert b"dl-de/by-2-0" in curl(f"{live_server}/dataset", "Accept: text/html")[2]
 
 
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+CC = Namespace("http://creativecommons.org/ns#")
+GV_ISYS_PAGE = "https://www.destatis.de/DE/Themen/Laender-Regionen/Regionales/Gemeindeverzeichnis/_inhalt.html"
+
+
+def test_every_source_has_its_landing_page_and_its_terms(client, graph_store):
+    """DCAT: landing pages (Destatis's own page, not a copy), the dataset's licence, and per source a licence or a rights note."""
+    graph = parse(client.get("/.well-known/void").data, "turtle")
+    dataset = URIRef(BASE + "/dataset")
+    assert graph.value(dataset, DCTERMS.license) == URIRef("https://creativecommons.org/licenses/by/4.0/")
+    assert {str(text) for text in graph.objects(dataset, CC.attributionText)} >= {
+        "govgraph – Wissensgraph des Netzwerks Stadtentwicklung NRW, CC BY 4.0. "
+        "Datenquelle: Statistisches Bundesamt (Destatis), Gemeindeverzeichnis GV-ISys, dl-de/by-2-0 (geändert)"
+    }
+    sources = {row["s"].value for row in graph_store.query("SELECT ?s WHERE { ?s a <https://w3id.org/govgraph/ontology#Source> }")}
+    assert set(map(str, graph.objects(dataset, DCTERMS.source))) == sources
+    pages = {str(source): str(page) for source, page in graph.subject_objects(DCAT.landingPage)}
+    assert set(pages) == sources
+    assert pages[str(ID["source/destatis-gv-isys"])] == GV_ISYS_PAGE
+    assert pages[str(ID["source/netzwerk-stadtentwicklung-ueber"])] == "https://www.netzwerk-stadtentwicklung.nrw/das-netzwerk/ueber"
+    for subset in graph.objects(dataset, VOID.subset):
+        licensed = graph.value(subset, DCTERMS.license) is not None
+        assert licensed or graph.value(subset, DCTERMS.rights) is not None, subset
+    press_release = URIRef(BASE + "/graph/pressemitteilung-dortmund-2024-12")
+    assert graph.value(press_release, DCTERMS.license) is None  # the city states no licence: no licence is invented
+    assert "§ 51 UrhG" in str(graph.value(press_release, DCTERMS.rights))
+    page = client.get("/dataset", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert GV_ISYS_PAGE in page and "creativecommons.org/licenses/by/4.0" in page
+
+
 def test_dumps_hold_the_named_graphs_and_the_union(live_server, graph_store):
     status, headers, body = curl(f"{live_server}/dumps/govgraph.nq.gz")
     assert status == 200
@@ -306,3 +336,46 @@ def test_pages_have_a_favicon(live_server):
     for path in (icon, "/favicon.ico"):
         status, headers, image = curl(live_server + path)
         assert status == 200 and headers["content-type"].startswith("image/svg+xml") and b"<svg" in image
+
+
+# One URL per GET route of the app (a new route needs one here): what a client without an Accept header asks for.
+EVERY_GET_ROUTE = {
+    "/": "/",
+    "/.well-known/void": "/.well-known/void",
+    "/api/analytics/<metric>": "/api/analytics/degree?projection=organizations",
+    "/api/docs": "/api/docs",
+    "/api/graph/<name>": "/api/graph/organizations.json",
+    "/api/openapi.json": "/api/openapi.json",
+    "/api/queries": "/api/queries",
+    "/api/queries/<name>": "/api/queries/who-coordinates?unit=https://w3id.org/govgraph/id/organization/ag-stadtumbau",
+    "/dataset": "/dataset",
+    "/dumps/<name>": "/dumps/govgraph.ttl",
+    "/explore": "/explore",
+    "/explore/assets/<path:filename>": "/explore/assets/cytoscape.min.js",
+    "/favicon.ico": "/favicon.ico",
+    "/graph/<name>": "/graph/pressemitteilung-dortmund-2024-12",
+    "/id/<path:path>": "/id/organization/ag-stadtumbau",
+    "/ontology": "/ontology",
+    "/search": "/search?q=Dortmund",
+    "/sitemap.xml": "/sitemap.xml",
+    "/sparql": "/sparql?query=ASK%20%7B%7D",
+    "/sparql/assets/<path:filename>": "/sparql/assets/yasgui.min.js",
+    "/static/<path:filename>": "/static/govgraph.css",
+}
+
+
+def test_no_accept_header_means_any_media_type_everywhere(live_server, app):
+    """Python's urlopen sends no Accept header: HTTP reads that as `*/*` (RFC 9110, 12.5.1), never a 406."""
+    import urllib.request
+
+    routes = {rule.rule for rule in app.url_map.iter_rules() if "GET" in rule.methods}
+    assert routes == set(EVERY_GET_ROUTE), "give each GET route a URL in EVERY_GET_ROUTE"
+    for path in EVERY_GET_ROUTE.values():
+        request = urllib.request.Request(live_server + path)
+        assert not request.has_header("Accept")
+        with urllib.request.urlopen(request, timeout=60) as response:
+            assert response.status == 200, path
+    with urllib.request.urlopen(f"{live_server}/id/organization/ag-stadtumbau", timeout=60) as response:
+        assert response.headers["Content-Type"].startswith("text/html")  # the first offer, as for */*
+    with urllib.request.urlopen(f"{live_server}/.well-known/void", timeout=60) as response:
+        assert response.headers["Content-Type"].startswith("text/turtle")

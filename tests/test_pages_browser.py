@@ -132,3 +132,28 @@ def test_a_script_payload_in_a_literal_is_shown_not_run(browser, payload_server)
     assert page.evaluate("window.payloadRan") is None
     assert page.errors == [] and page.outside == []
     context.close()
+
+
+def script_free_links(page: Page) -> list[str]:
+    """The protocols of every link on the page (the test fails if a link could run a script)."""
+    return page.eval_on_selector_all("a[href]", "links => links.map((link) => link.protocol)")
+
+
+def test_a_javascript_iri_from_an_update_is_shown_not_linked(browser, javascript_links_server):
+    context, page = open_page(browser, javascript_links_server)
+    page.on("dialog", lambda dialog: page.errors.append(f"dialog: {dialog.message}"))
+    page.goto(f"{javascript_links_server}/id/organization/javascript-links")
+    expect(page.locator("h1")).to_have_text("Verlinkte Skripte")
+    assert set(script_free_links(page)) <= {"http:", "https:"}
+    for shown in ("javascript:window.linkRan='homepage'", "JavaScript:window.linkRan='sameAs'", "data:text/html;base64,",
+                  "javascript:window.linkRan='url'", "javascript:window.linkRan='source'", "Skript-Knoten"):
+        values = page.get_by_text(shown)
+        expect(values.first).to_be_visible()
+        for index in range(values.count()):
+            values.nth(index).click()
+    assert page.evaluate("window.linkRan") is None
+    page.goto(f"{javascript_links_server}/dataset")  # lists every source with its URL
+    expect(page.get_by_text("javascript:window.linkRan='url'")).to_be_visible()
+    assert set(script_free_links(page)) <= {"http:", "https:"}
+    assert page.errors == [] and page.outside == []
+    context.close()

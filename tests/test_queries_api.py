@@ -12,6 +12,7 @@ import pyoxigraph
 import pytest
 from openapi_spec_validator import validate
 
+from conftest import jsonld_as_nquads
 from graph.describe import example_arguments, today_in_nrw
 from queries import load_queries
 
@@ -84,8 +85,24 @@ def test_construct_queries_answer_in_rdf(client, accept, extension, rdf_format):
     response = client.get(f"/api/queries/{name}?" + urlencode({"entity": ID + "person/sebastian-kroeger"}),
                           headers={"Accept": accept} if accept else {})
     assert response.status_code == 200 and response.mimetype == rdf_format.media_type
-    triples = list(pyoxigraph.parse(response.get_data(), format=rdf_format))
+    data = response.get_data()
+    if rdf_format == pyoxigraph.RdfFormat.JSON_LD:  # compacted with the context this server publishes
+        assert json.loads(data)["@context"] == "http://localhost/context/1.0.0.jsonld"
+        data, rdf_format = jsonld_as_nquads(data, lambda url: client.get(url).data), pyoxigraph.RdfFormat.N_QUADS
+    triples = list(pyoxigraph.parse(data, format=rdf_format))
     assert any(triple.predicate.value == "http://www.w3.org/ns/prov#wasDerivedFrom" for triple in triples)
+
+
+def test_construct_queries_give_expanded_json_ld_for_that_profile(client):
+    expanded = 'application/ld+json; profile="http://www.w3.org/ns/json-ld#expanded"'
+    response = client.get("/api/queries/entity-provenance?" + urlencode({"entity": ID + "person/sebastian-kroeger"}),
+                          headers={"Accept": expanded})
+    assert response.status_code == 200 and response.content_type == expanded
+    compacted = client.get("/api/queries/entity-provenance?" + urlencode({"entity": ID + "person/sebastian-kroeger"}),
+                           headers={"Accept": "application/ld+json"})
+    as_rdf = [set(pyoxigraph.parse(jsonld_as_nquads(r.data, lambda url: client.get(url).data), format=pyoxigraph.RdfFormat.N_QUADS))
+              for r in (response, compacted)]
+    assert as_rdf[0] == as_rdf[1] and as_rdf[0]
 
 
 def test_an_unacceptable_format_is_406_listing_the_offered_ones(client):
@@ -171,9 +188,21 @@ def test_example_links_of_the_headers_work(client):
 
 @pytest.mark.parametrize("accept", ["application/json", "text/csv"])
 def test_a_named_query_that_outlives_the_timeout_is_a_503(built, accept):
-    from api import create_app
+    import threading
 
-    app = create_app(built.with_(query_timeout=1e-9))  # no evaluation finishes within a nanosecond
-    response = app.test_client().get(f"/api/queries/who-coordinates?unit={ID}organization/ag-stadtumbau", headers={"Accept": accept})
+    from api import create_app
+    from api.store_access import install_query_runner
+    from graph.store import QueryRunner
+
+    settings = built.with_(query_timeout=1e-9)
+    app = create_app(settings)
+    runner = QueryRunner(settings, app.extensions["govgraph_store"], threads=1)
+    install_query_runner(app, runner)
+    release = threading.Event()
+    runner._executor.submit(release.wait)  # the pool's only thread is busy: the query cannot finish in time
+    try:
+        response = app.test_client().get(f"/api/queries/who-coordinates?unit={ID}organization/ag-stadtumbau", headers={"Accept": accept})
+    finally:
+        release.set()
     assert response.status_code == 503
     assert "GOVGRAPH_QUERY_TIMEOUT" in response.get_data(as_text=True)

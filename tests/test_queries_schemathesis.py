@@ -1,4 +1,4 @@
-"""schemathesis against /api/openapi.json on the live gunicorn server: no server errors, no schema violations."""
+"""schemathesis against /api/openapi.json on the live server (granian): no server errors, no schema violations."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 
-# schemathesis's statuses for "invalid data was rejected", plus 414: gunicorn rejects an over-long URL before the app.
+# schemathesis's statuses for "invalid data was rejected", plus 414: granian rejects an over-long URL before the app.
 CONFIG = """
 [checks.negative_data_rejection]
 expected-statuses = ["400", "401", "403", "404", "405", "406", "409", "414", "415", "422", "428", "429", "5xx"]

@@ -158,3 +158,42 @@ def test_every_fact_of_a_history_names_its_source(path):
     fact_classes = FACT_CLASSES + [GG.Founding, GG.Agreement, GG.Decision, GG.Observation, SCHEMA.QuantitativeValue, GG.FeeSchedule]
     unsourced = [fact for fact_class in fact_classes for fact in graph.subjects(RDF.type, fact_class) if (fact, PROV.wasDerivedFrom, None) not in graph]
     assert unsourced == []
+
+
+@pytest.mark.parametrize("path", SOURCE_FILES, ids=lambda path: path.stem)
+def test_every_fact_bearing_node_names_its_source_in_its_own_file(path):
+    """The provenance shape, on the file alone (of the other files only which nodes are sources):
+    a source stated for the same node elsewhere in the union does not count here."""
+    from pyshacl import validate
+
+    from graph.build.validate import per_graph_shapes, source_declarations
+
+    data = parse(path) + source_declarations(parse(other) for other in SOURCE_FILES)
+    conforms, _, text = validate(data, shacl_graph=per_graph_shapes(), inference="none", advanced=True)
+    assert conforms, text
+
+
+def test_the_provenance_shape_sees_a_relation_without_a_source_and_a_cited_fact_with_one():
+    from pyshacl import validate
+    from rdflib.namespace import SH
+
+    from graph.build.validate import per_graph_shapes
+
+    data = Graph().parse(
+        format="turtle",
+        publicID=ID,
+        data="""
+        @prefix org: <http://www.w3.org/ns/org#> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        @prefix gg: <https://w3id.org/govgraph/ontology#> . @prefix oa: <http://www.w3.org/ns/oa#> .
+        <source/s> a gg:Source .
+        <organization/named-only> a gg:WorkingGroup ; skos:prefLabel "Nur benannt"@de .
+        <organization/unsourced> a gg:WorkingGroup ; org:unitOf <organization/n> .
+        <organization/cited> a gg:WorkingGroup ; org:unitOf <organization/n> ; gg:citation <quote/1> .
+        <quote/1> a oa:SpecificResource ; oa:hasSource <source/s> .
+        <organization/not-from-a-source> a gg:WorkingGroup ; org:unitOf <organization/n> ;
+            <http://www.w3.org/ns/prov#wasDerivedFrom> <organization/n> .
+        """,
+    )
+    conforms, report, _ = validate(data, shacl_graph=per_graph_shapes(), inference="none", advanced=True)
+    assert not conforms
+    assert {str(focus) for focus in report.objects(None, SH.focusNode)} == {ID + "organization/unsourced", ID + "organization/not-from-a-source"}

@@ -5,12 +5,16 @@ from __future__ import annotations
 import pyoxigraph
 import pytest
 
-from graph.errors import QueryRefused
+from graph.errors import QueryRefused, QueryTooDeep
+from bench.hostile_inputs import ANSWERED_LEVELS, HOSTILE
+from graph.config import Settings
 from graph.store.sparql_protocol import (
     DatasetConflict,
     OutboundPolicy,
-    checked_query_form,
+    check_depth,
+    checked_query,
     query_form,
+    syntax_depth,
     tokenize,
     with_using_clauses,
 )
@@ -83,12 +87,53 @@ def test_a_remembered_query_form_never_remembers_a_refusal_away():
     text = "SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
     for _ in range(2):  # the second time comes from the memo, if anything does
         with pytest.raises(QueryRefused):
-            checked_query_form(text, OutboundPolicy())
-    assert checked_query_form(text, OutboundPolicy(("http://127.0.0.1:9/*",))) == "SELECT"  # the policy is part of the key
+            checked_query(text, OutboundPolicy(), 100)
+    assert checked_query(text, OutboundPolicy(("http://127.0.0.1:9/*",)), 100).form == "SELECT"  # the policy is part of the key
     with pytest.raises(QueryRefused):
-        checked_query_form(text, OutboundPolicy())
+        checked_query(text, OutboundPolicy(), 100)
+    with pytest.raises(QueryTooDeep):
+        checked_query(text, OutboundPolicy(("http://127.0.0.1:9/*",)), 2)  # and so is the depth limit
     long_text = "ASK {}" + " " * 30_000  # too long to remember, analysed afresh
-    assert checked_query_form(long_text, OutboundPolicy()) == "ASK"
+    assert checked_query(long_text, OutboundPolicy(), 100).form == "ASK"
+
+
+DEFAULT_LIMIT = Settings().max_query_depth
+
+
+@pytest.mark.parametrize("hostile", HOSTILE, ids=lambda hostile: hostile.name)
+def test_the_probes_that_overflowed_the_parser_are_over_the_default_depth_limit(hostile):
+    assert syntax_depth(tokenize(hostile.refused())) > DEFAULT_LIMIT
+    assert syntax_depth(tokenize(hostile.answered())) < DEFAULT_LIMIT  # a thousand levels
+    assert syntax_depth(tokenize(hostile.build(ANSWERED_LEVELS * 2))) > syntax_depth(tokenize(hostile.answered()))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "INSERT DATA { " + " ".join(f'<urn:s{i}> <urn:p> "{i}"^^<urn:t>, -{i} .' for i in range(20_000)) + " }",
+        "SELECT * { VALUES (?a ?b) { " + " ".join(f"({i} -{i})" for i in range(20_000)) + " } }",
+        "SELECT * { ?s ?p ?o FILTER(?o IN (" + ", ".join(str(i) for i in range(20_000)) + ")) }",
+        "CONSTRUCT { " + " ".join(f"?s <urn:p{i}> ?o ." for i in range(20_000)) + " } WHERE { ?s ?p ?o }",
+        " ; ".join(["INSERT DATA { <urn:a> <urn:b> <urn:c> }"] * 5_000),
+        "SELECT (CONCAT(" + ", ".join('"a"' for _ in range(20_000)) + ") AS ?x) {}",
+    ],
+    ids=["insert-data", "values", "in", "construct-template", "operations", "arguments"],
+)
+def test_long_flat_lists_are_shallow(text):
+    """Triples, VALUES rows, IN lists, templates, an update's operations and arguments do not nest in the engine."""
+    assert syntax_depth(tokenize(text)) < 10
+
+
+def test_two_character_operators_and_datatypes_count_once():
+    assert syntax_depth(tokenize('ASK { FILTER(?a || ?b) }')) == syntax_depth(tokenize('ASK { FILTER(?a + ?b) }'))
+    assert syntax_depth(tokenize('ASK { ?s ?p "1"^^<urn:t> }')) == syntax_depth(tokenize('ASK { ?s ?p "1" }'))
+    assert syntax_depth(tokenize("ASK { FILTER(!!!true) }")) == syntax_depth(tokenize("ASK { FILTER(true) }")) + 3
+
+
+def test_the_depth_refusal_names_the_limit():
+    with pytest.raises(QueryTooDeep, match=r"the update is nested too deeply: .* about 5 levels deep, more than the "
+                                           r"limit of 4 \(GOVGRAPH_MAX_QUERY_DEPTH\)"):
+        check_depth(tokenize("INSERT { ?s ?p ?o } WHERE { { { { { ?s ?p ?o } } } } }"), 4, "update")
 
 
 def test_using_clauses_go_before_where():

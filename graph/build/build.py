@@ -4,7 +4,11 @@ The build parses the ontology and the curated source files, imports the
 reference data, materializes the OWL-RL entailments a plain SPARQL client needs,
 validates everything with SHACL, and only then loads a fresh store beside the
 old one and swaps the `current` link. A failed build leaves the served store
-untouched.
+untouched, and says why in one line (a full or read-only disk too).
+
+A store is loaded under a name ending in `.partial` and renamed when it is complete, so
+a store left by a build that was killed is never taken for a complete one (never served,
+never counted among the old stores kept); the next build removes it.
 """
 
 from __future__ import annotations
@@ -13,9 +17,10 @@ import fcntl
 import os
 import shutil
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import pyoxigraph
 from rdflib import Dataset, Graph, URIRef
@@ -27,14 +32,16 @@ from graph.build.dumps import write_dumps
 from graph.errors import BuildError
 from graph.build.materialize import materialize
 from graph.build.temporal import derive_time
+from graph.store.provider import write_snapshot
 from graph.store.store import CURRENT_LINK, RemoteStore, current_store_path, open_store
-from graph.build.validate import check_declared_terms, check_shapes
+from graph.build.validate import check_declared_terms, check_provenance, check_shapes
 from ontology import ONTOLOGY_FILE
 
 ONTOLOGY_GRAPH = "ontology"
 INFERRED_GRAPH = "inferred"
 TIME_GRAPH = "time"
 KEPT_OLD_STORES = 2
+PARTIAL_SUFFIX = ".partial"
 
 GG_SOURCE = URIRef("https://w3id.org/govgraph/ontology#Source")
 
@@ -129,6 +136,9 @@ def prepare(settings: Settings, progress: Progress) -> SourceGraphs:
     check_declared_terms(ontology, data_graphs, inputs.files)
     link_graphs_to_sources(data_graphs, settings)
     started = time.monotonic()
+    check_provenance(data_graphs, inputs.files)
+    progress(f"checked the provenance of each source's facts in {time.monotonic() - started:.1f} s")
+    started = time.monotonic()
     progress("materializing the OWL-RL entailments …")
     inferred = materialize(ontology, data_graphs.values(), settings.id_base, progress)
     inputs.add(INFERRED_GRAPH, inferred, ONTOLOGY_FILE)
@@ -181,8 +191,10 @@ def build(settings: Settings, progress: Progress = lambda message: None) -> Buil
     """Build the graph into a new store and swap it in; the old store keeps serving on failure."""
     started = time.monotonic()
     data_dir = Path(settings.data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with open(data_dir / "build.lock", "w") as lock:
+    with _writing(f"the data directory {data_dir}"):
+        data_dir.mkdir(parents=True, exist_ok=True)
+        lock = open(data_dir / "build.lock", "w")
+    with lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -195,12 +207,25 @@ def build(settings: Settings, progress: Progress = lambda message: None) -> Buil
             store_path = None
         else:
             store_path = _load_new_store(data_dir, nquads, progress)
-            _swap_current(data_dir, store_path)
+            with _writing(f"the link {data_dir / CURRENT_LINK}"):
+                _swap_current(data_dir, store_path)
             _prune_old_stores(data_dir, store_path)
         progress(f"loaded {sum(counts.values())} triples in {len(counts)} named graphs")
-        written = write_dumps(data_dir, nquads)
+        with _writing(f"the dumps in {data_dir} (the new store is served)"):
+            written = write_dumps(data_dir, nquads)
         progress(f"wrote the dumps {', '.join(str(path) for path in written)}")
     return BuildReport(store_path, counts, len(inputs.graphs[INFERRED_GRAPH]), time.monotonic() - started)
+
+
+@contextmanager
+def _writing(what: str) -> Iterator[None]:
+    """A failure to write (full or read-only disk, permissions) as a one-line BuildError naming what and why."""
+    try:
+        yield
+    except OSError as error:
+        # Python's errors say "[Errno 28] No space left on device: '/path'"; the store engine's name the path in the text.
+        cause = f"{error.strerror}: {error.filename}" if error.strerror and error.filename else " ".join(str(error).split())
+        raise BuildError(f"cannot write {what}: {cause}") from None
 
 
 def validate(settings: Settings, progress: Progress = lambda message: None) -> SourceGraphs:
@@ -210,23 +235,27 @@ def validate(settings: Settings, progress: Progress = lambda message: None) -> S
 
 def _load_new_store(data_dir: Path, nquads: bytes, progress: Progress) -> Path:
     stores = data_dir / "stores"
-    stores.mkdir(exist_ok=True)
     path = stores / f"build-{time.strftime('%Y%m%dT%H%M%S')}-{time.time_ns() % 1_000_000:06d}"
+    partial = path.with_name(path.name + PARTIAL_SUFFIX)
     try:
-        _write_store(path, nquads)
-    except Exception:
-        shutil.rmtree(path, ignore_errors=True)
+        with _writing(f"the new store {path}"):
+            stores.mkdir(exist_ok=True)
+            _write_store(partial, nquads)
+            partial.rename(path)  # complete now; RocksDB keeps no absolute paths
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
         raise
     progress(f"wrote the store to {path}")
     return path
 
 
 def _write_store(path: Path, nquads: bytes) -> None:
-    """Load and close a new on-disk store (closing releases RocksDB's lock before the swap)."""
+    """Load and close a new on-disk store (closing releases RocksDB's lock before the swap), with its snapshot."""
     store = pyoxigraph.Store(str(path))
     store.bulk_load(nquads, format=pyoxigraph.RdfFormat.N_QUADS)
     store.optimize()
     store.flush()
+    write_snapshot(path, nquads)  # servers copy the store into memory from it, several times faster
 
 
 def _swap_current(data_dir: Path, store_path: Path) -> None:
@@ -234,13 +263,25 @@ def _swap_current(data_dir: Path, store_path: Path) -> None:
     temporary = data_dir / f"{CURRENT_LINK}.{os.getpid()}.tmp"
     if temporary.is_symlink() or temporary.exists():
         temporary.unlink()
-    os.symlink(os.path.relpath(store_path, data_dir), temporary)
-    os.replace(temporary, data_dir / CURRENT_LINK)
+    try:
+        os.symlink(os.path.relpath(store_path, data_dir), temporary)
+        os.replace(temporary, data_dir / CURRENT_LINK)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def _prune_old_stores(data_dir: Path, current: Path) -> None:
-    """Keep the newest few older stores (servers may still read them), remove the rest."""
-    older = sorted(path for path in (data_dir / "stores").iterdir() if path != current)
+    """Keep the newest few older complete stores (servers may still read them), remove the rest.
+
+    Stores still named `*.partial` were left by killed builds (this build holds the build lock, so
+    no other is writing): they are removed and never counted among the stores kept.
+    """
+    stores = [path for path in (data_dir / "stores").iterdir() if path != current]
+    for path in stores:
+        if path.name.endswith(PARTIAL_SUFFIX):
+            shutil.rmtree(path, ignore_errors=True)
+    older = sorted(path for path in stores if not path.name.endswith(PARTIAL_SUFFIX))
     for path in older[:-KEPT_OLD_STORES]:
         shutil.rmtree(path, ignore_errors=True)
 

@@ -1,8 +1,9 @@
 """Full dumps of the graph, written by `govgraph build` next to the stores.
 
 `govgraph.nq.gz` holds every named graph (N-Quads, gzip); `govgraph.ttl` the
-union of all graphs as Turtle. Each file is written beside its final name and
-renamed into place, so a server never hands out half a dump.
+union of all graphs as Turtle; `govgraph.jsonld` the union as JSON-LD, compacted with
+govgraph's @context (embedded, so the file stands alone). Each file is written beside
+its final name and renamed into place, so a server never hands out half a dump.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 import pyoxigraph
 
 from graph.namespaces import PREFIXES
+from graph.store.jsonld import jsonld_document
 
 DUMPS_DIR = "dumps"
 
@@ -32,6 +34,7 @@ class Dump:
 DUMPS = (
     Dump("govgraph.nq.gz", "application/n-quads", "application/gzip", "N-Quads (gzip), with the named graphs"),
     Dump("govgraph.ttl", "text/turtle", None, "Turtle, union of all graphs"),
+    Dump("govgraph.jsonld", "application/ld+json", None, "JSON-LD compacted with the govgraph context, union of all graphs"),
 )
 
 
@@ -62,11 +65,16 @@ def write_dumps(data_dir: Path, nquads: bytes) -> list[Path]:
     contents = {
         "govgraph.nq.gz": gzip.compress(pyoxigraph.serialize(named, format=pyoxigraph.RdfFormat.N_QUADS), mtime=0),
         "govgraph.ttl": pyoxigraph.serialize(union, format=pyoxigraph.RdfFormat.TURTLE, prefixes=PREFIXES),
+        "govgraph.jsonld": jsonld_document(union),
     }
     written = []
     for name, data in contents.items():
         temporary = target / f".{name}.{os.getpid()}.tmp"
-        temporary.write_bytes(data)
-        os.replace(temporary, target / name)
+        try:
+            temporary.write_bytes(data)
+            os.replace(temporary, target / name)
+        except OSError:
+            temporary.unlink(missing_ok=True)  # a full disk must not keep half a dump
+            raise
         written.append(target / name)
     return written

@@ -2,6 +2,11 @@
 
 Counts come from the store (so they describe what is served); the server's own
 address is passed in, because the endpoint and the dumps live wherever it runs.
+
+Licences: the dataset as a whole is CC BY 4.0 (the project's own curation); each source and its
+named graph carry the source's licence and attribution where the source states one (Destatis:
+dl-de/by-2-0), and otherwise a rights note (facts with their source, quotes under the right of
+quotation), never an invented licence.
 """
 
 from __future__ import annotations
@@ -9,15 +14,16 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import pyoxigraph
 
 from graph.config import Settings
 from graph.namespaces import PREFIXES
-from graph.describe.describe import labels_of, serialize_triples
+from graph.describe.describe import labels_of
 from graph.build.dumps import DUMPS, dump_path
 from graph.describe.labels import LabelBook, Link
-from graph.store.formats import Format
+from graph.store.formats import Format, serialize_triples
 from graph.describe.statistics import graph_statistics
 from graph.store.store import GraphStore, current_store_path
 
@@ -26,9 +32,20 @@ DCAT = "http://www.w3.org/ns/dcat#"
 FOAF = PREFIXES["foaf"]
 DCTERMS, RDF, XSD, GG = PREFIXES["dcterms"], PREFIXES["rdf"], PREFIXES["xsd"], PREFIXES["gg"]
 CC = "http://creativecommons.org/ns#"
-DESTATIS_LICENCE = "https://www.govdata.de/dl-de/by-2-0"
 DESTATIS_ATTRIBUTION = "Datenquelle: Statistisches Bundesamt (Destatis), Gemeindeverzeichnis GV-ISys, dl-de/by-2-0 (geändert)"
 DESTATIS_GRAPH = "destatis-gv-isys"
+DATASET_LICENCE = "https://creativecommons.org/licenses/by/4.0/"
+DATASET_ATTRIBUTION = {
+    "de": "govgraph – Wissensgraph des Netzwerks Stadtentwicklung NRW, CC BY 4.0. " + DESTATIS_ATTRIBUTION,
+    "en": "govgraph – knowledge graph of the Netzwerk Stadtentwicklung NRW, CC BY 4.0. " + DESTATIS_ATTRIBUTION,
+}
+# For a source that states no licence of its own (web pages, a press release, a vocabulary without one).
+SOURCE_RIGHTS = {
+    "de": "Die Quelle nennt keine Lizenz. Der Graph übernimmt aus ihr Tatsachen mit Quellenangabe; wo er einen Satz "
+    "wörtlich zitiert (Zitatrecht, § 51 UrhG), bleibt das Zitat Werk seines Urhebers.",
+    "en": "The source states no licence. The graph takes facts from it, naming the source; where it quotes a "
+    "sentence verbatim (right of quotation, § 51 UrhG), the quote remains its author's work.",
+}
 VOCABULARIES = (GG, PREFIXES["org"], PREFIXES["prov"], PREFIXES["time"], PREFIXES["skos"], PREFIXES["oa"], PREFIXES["schema"], DCTERMS, FOAF)
 DESCRIPTION_PREFIXES = {**PREFIXES, "void": VOID, "dcat": DCAT, "cc": CC}
 
@@ -41,8 +58,37 @@ SELECT DISTINCT ?network ?unit WHERE { ?network a gg:Network OPTIONAL { ?network
 
 SOURCES_QUERY = """
 PREFIX gg: <https://w3id.org/govgraph/ontology#>
-SELECT DISTINCT ?source WHERE { ?source a gg:Source } ORDER BY ?source
+PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?source (SAMPLE(?a_page) AS ?page) (SAMPLE(?a_licence) AS ?licence) (SAMPLE(?a_citation) AS ?citation) WHERE {
+  ?source a gg:Source
+  OPTIONAL { ?source foaf:page ?a_page } OPTIONAL { ?source dcterms:license ?a_licence }
+  OPTIONAL { ?source dcterms:bibliographicCitation ?a_citation }
+} GROUP BY ?source ORDER BY ?source
 """
+
+
+@dataclass(frozen=True)
+class SourceTerms:
+    """Where a source is published (its landing page) and on what terms (licence and attribution, or a rights note)."""
+
+    iri: str
+    landing_page: str | None
+    licence: str | None
+    attribution: str | None
+
+    def rights(self, language: str) -> str:
+        """What a reader may do with what the graph takes from the source."""
+        return self.attribution if self.licence and self.attribution else SOURCE_RIGHTS[language]
+
+
+def source_terms(store: GraphStore) -> dict[str, SourceTerms]:
+    """Every gg:Source with its landing page, licence and attribution, by IRI."""
+    terms = {}
+    for row in store.query(SOURCES_QUERY):
+        values = [row[name].value if row[name] is not None else None for name in ("page", "licence", "citation")]
+        terms[row["source"].value] = SourceTerms(row["source"].value, *values)
+    return terms
 
 
 def store_modified(settings: Settings) -> datetime.datetime | None:
@@ -95,8 +141,16 @@ def dataset_description(store: GraphStore, settings: Settings, server_root: str)
     add(dataset, FOAF + "homepage", _iri(root + "/"))
     for vocabulary in VOCABULARIES:
         add(dataset, VOID + "vocabulary", _iri(vocabulary))
-    for row in store.query(SOURCES_QUERY):
-        add(dataset, DCTERMS + "source", row["source"])
+    for licence_property in (DCTERMS + "license", CC + "license"):
+        add(dataset, licence_property, _iri(DATASET_LICENCE))
+    for language, text in DATASET_ATTRIBUTION.items():
+        add(dataset, CC + "attributionText", pyoxigraph.Literal(text, language=language))
+    sources = source_terms(store)
+    for source in sources.values():
+        add(dataset, DCTERMS + "source", _iri(source.iri))
+        if source.landing_page:
+            add(_iri(source.iri), DCAT + "landingPage", _iri(source.landing_page))
+        _add_terms(add, _iri(source.iri), source)
 
     for class_iri, count in statistics.instances_by_class.items():
         partition = pyoxigraph.BlankNode()
@@ -110,12 +164,13 @@ def dataset_description(store: GraphStore, settings: Settings, server_root: str)
         add(subset, RDF + "type", _iri(VOID + "Dataset"))
         add(subset, VOID + "triples", count)
         name = graph_iri.rsplit("/", 1)[-1]
-        source = settings.id_base + "source/" + name
-        if any(t.object == _iri(source) for t in triples):
-            add(subset, DCTERMS + "source", _iri(source))
+        source = sources.get(settings.id_base + "source/" + name)
+        if source is None:  # the ontology and the entailments: the project's own work
+            add(subset, DCTERMS + "license", _iri(DATASET_LICENCE))
+            continue
+        add(subset, DCTERMS + "source", _iri(source.iri))
+        _add_terms(add, subset, source)
         if name == DESTATIS_GRAPH:
-            add(subset, DCTERMS + "license", _iri(DESTATIS_LICENCE))
-            add(subset, CC + "attributionText", pyoxigraph.Literal(DESTATIS_ATTRIBUTION, language="de"))
             add(subset, DCTERMS + "temporal", pyoxigraph.Literal("Stand: ca. " + settings.refdata_reference_year, language="de"))
 
     for dump in DUMPS:
@@ -151,11 +206,20 @@ def dataset_description(store: GraphStore, settings: Settings, server_root: str)
     return list(dict.fromkeys(triples))
 
 
+def _add_terms(add: Callable[..., None], subject: pyoxigraph.NamedNode, source: SourceTerms) -> None:
+    """A source's (or its graph's) licence and attribution where the source states one, else the rights note."""
+    if source.licence:
+        add(subject, DCTERMS + "license", _iri(source.licence))
+        if source.attribution:
+            add(subject, CC + "attributionText", pyoxigraph.Literal(source.attribution, language="de"))
+        return
+    for language, text in SOURCE_RIGHTS.items():
+        add(subject, DCTERMS + "rights", pyoxigraph.Literal(text, language=language))
+
+
 def serialize_description(triples: list[pyoxigraph.Triple], output_format: Format) -> bytes:
-    """The description in an RDF format, with the void/dcat prefixes for Turtle."""
-    if output_format.engine_format in (pyoxigraph.RdfFormat.TURTLE, pyoxigraph.RdfFormat.RDF_XML):
-        return pyoxigraph.serialize(triples, format=output_format.engine_format, prefixes=DESCRIPTION_PREFIXES)
-    return serialize_triples(triples, output_format)
+    """The description in an RDF format, with the void/dcat prefixes for Turtle, the dataset first."""
+    return serialize_triples(triples, output_format, DESCRIPTION_PREFIXES, first=triples[0].subject.value if triples else None)
 
 
 def _iri(value: str) -> pyoxigraph.NamedNode:
@@ -180,6 +244,16 @@ def entity_iris(store: GraphStore, settings: Settings) -> list[str]:
 
 
 @dataclass(frozen=True)
+class SourceSummary:
+    """One source on the dataset page: its label, landing page, licence and what its licence requires."""
+
+    link: Link
+    landing_page: str | None
+    licence: str | None
+    rights: str
+
+
+@dataclass(frozen=True)
 class DatasetSummary:
     """The dataset page for people: size, classes, graphs and sources."""
 
@@ -188,32 +262,30 @@ class DatasetSummary:
     modified: str | None
     classes: tuple[tuple[Link, int], ...]
     graphs: tuple[tuple[str, int], ...]
-    sources: tuple[tuple[Link, str | None], ...]
-    attribution: str = DESTATIS_ATTRIBUTION
-    licence: str = DESTATIS_LICENCE
+    sources: tuple[SourceSummary, ...]
+    attribution: str
+    licence: str = DATASET_LICENCE
     reference_year: str = ""
-
-
-SOURCE_URLS_QUERY = """
-PREFIX gg: <https://w3id.org/govgraph/ontology#>
-PREFIX schema: <http://schema.org/>
-SELECT ?source (SAMPLE(?address) AS ?url) WHERE { ?source a gg:Source OPTIONAL { ?source schema:url ?address } } GROUP BY ?source ORDER BY ?source
-"""
 
 
 def dataset_summary(store: GraphStore, settings: Settings, language: str) -> DatasetSummary:
     """What the dataset page shows."""
     statistics = graph_statistics(store)
-    sources = [(row["source"], row["url"].value if row["url"] else None) for row in store.query(SOURCE_URLS_QUERY)]
+    sources = source_terms(store)
     classes = [pyoxigraph.NamedNode(iri) for iri in statistics.instances_by_class]
-    book = LabelBook(labels_of(store, set(classes) | {source for source, _ in sources}), language)
+    book = LabelBook(labels_of(store, set(classes) | {pyoxigraph.NamedNode(iri) for iri in sources}), language)
     modified = store_modified(settings)
+    summaries = [
+        SourceSummary(Link(source.iri, book.label(pyoxigraph.NamedNode(source.iri))), source.landing_page, source.licence, source.rights(language))
+        for source in sources.values()
+    ]
     return DatasetSummary(
         triples=statistics.triples,
         entities=statistics.entities,
         modified=modified.isoformat() if modified else None,
         classes=tuple((Link(c.value, book.label(c)), statistics.instances_by_class[c.value]) for c in classes),
         graphs=tuple(statistics.triples_by_graph.items()),
-        sources=tuple(sorted(((Link(s.value, book.label(s)), url) for s, url in sources), key=lambda item: item[0].label.lower())),
+        sources=tuple(sorted(summaries, key=lambda summary: summary.link.label.lower())),
+        attribution=DATASET_ATTRIBUTION[language],
         reference_year=settings.refdata_reference_year,
     )

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import pyoxigraph
 
 from graph.namespaces import PREFIXES
-from graph.store.formats import Format
+from graph.store.formats import Format, serialize_triples as write_triples
 from graph.store.store import GraphStore
 
 # Nodes of these classes reify a relation or a value; they exist only for the entities they connect.
@@ -105,8 +105,8 @@ class Description:
         return not self.triples
 
     def serialize(self, output_format: Format) -> bytes:
-        """The description in an RDF format (Turtle with the usual prefixes)."""
-        return serialize_triples(self.triples, output_format)
+        """The description in an RDF format (Turtle with the usual prefixes), the entity's own statements first."""
+        return serialize_triples(self.triples, output_format, first=self.entity)
 
 
 def describe(store: GraphStore, entity_iri: str) -> Description:
@@ -129,7 +129,7 @@ def describe(store: GraphStore, entity_iri: str) -> Description:
         triples |= found
         frontier = {t.object for t in found if isinstance(t.object, pyoxigraph.NamedNode)}
     triples |= set(labels_of(store, _linked_iris(triples) - {entity}))
-    return Description(entity_iri, tuple(sorted(triples, key=_triple_order)))
+    return Description(entity_iri, tuple(sorted(triples, key=lambda triple: (triple.subject != entity, _triple_order(triple)))))
 
 
 def labels_of(store: GraphStore, iris: set[pyoxigraph.NamedNode]) -> list[pyoxigraph.Triple]:
@@ -155,14 +155,11 @@ def _values(iris: set[pyoxigraph.NamedNode]) -> str:
     return " ".join(str(iri) for iri in sorted(iris, key=lambda iri: iri.value))
 
 
-def serialize_triples(triples: tuple[pyoxigraph.Triple, ...] | list[pyoxigraph.Triple], output_format: Format) -> bytes:
-    """Write triples in an RDF format; Turtle and RDF/XML get readable prefixes."""
-    engine_format = output_format.engine_format
-    if engine_format in (pyoxigraph.RdfFormat.N_QUADS, pyoxigraph.RdfFormat.TRIG):
-        return pyoxigraph.serialize([pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in triples], format=engine_format)
-    if engine_format in (pyoxigraph.RdfFormat.TURTLE, pyoxigraph.RdfFormat.RDF_XML):
-        return pyoxigraph.serialize(triples, format=engine_format, prefixes=PREFIXES)
-    return pyoxigraph.serialize(triples, format=engine_format)
+def serialize_triples(
+    triples: tuple[pyoxigraph.Triple, ...] | list[pyoxigraph.Triple], output_format: Format, first: str | None = None
+) -> bytes:
+    """Write triples in an RDF format; Turtle and RDF/XML get readable prefixes, JSON-LD the context."""
+    return write_triples(triples, output_format, PREFIXES, first)
 
 
 def _linked_iris(triples: set[pyoxigraph.Triple]) -> set[pyoxigraph.NamedNode]:

@@ -245,7 +245,9 @@ def _read_plain(store: GraphStore) -> list[Relation]:
     for kind, sparql in _PLAIN_QUERIES.items():
         sources: dict[tuple[str, str], set[str]] = defaultdict(set)
         for row in store.query(PREFIXES + sparql):
-            sources[(row["from"].value, row["to"].value)].add(_value(row, "source") or row["g"].value)
+            found_sources = sources[(row["from"].value, row["to"].value)]
+            if row["source"] is not None:  # never the named graph instead: the build checks every fact names its source
+                found_sources.add(row["source"].value)
         for (start_node, end_node), found in sources.items():
             key = f"{start_node} {kind} {end_node}"
             relations.append(Relation(key, start_node, end_node, kind, None, None, None, tuple(sorted(found))))

@@ -1,7 +1,8 @@
 """Output formats as one table each: a format's name, media type and writer in one row.
 
 SELECT/ASK results use pyoxigraph's SPARQL results serializers; CONSTRUCT/DESCRIBE
-and dumps use its RDF serializers.
+and dumps use its RDF serializers, except JSON-LD, which is compacted with govgraph's
+@context (`graph.store.jsonld`) unless the expanded form is asked for.
 
 >>> results_format("csv").media_type
 'text/csv'
@@ -12,21 +13,26 @@ and dumps use its RDF serializers.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterable, Mapping
 
 import pyoxigraph
 
+from graph.store.jsonld import jsonld_document
 from graph.store.store import QueryResult
 
 
 @dataclass(frozen=True)
 class Format:
-    """One serialization: short name, media type, file extension, pyoxigraph format."""
+    """One serialization: short name, media type, file extension, pyoxigraph format; for JSON-LD, the URL
+    documents name their @context by (None: the context is embedded) or the expanded form instead."""
 
     name: str
     media_type: str
     extension: str
     engine_format: object
     aliases: tuple[str, ...] = ()
+    context: str | None = None
+    expanded: bool = False
 
 
 RESULTS_FORMATS = (
@@ -71,11 +77,23 @@ def is_graph_result(result: QueryResult) -> bool:
 
 
 def serialize(result: QueryResult, output_format: Format) -> bytes:
-    """Write a query result in the given format (pyoxigraph's own serializers)."""
-    if is_graph_result(result):
-        if output_format.engine_format in (pyoxigraph.RdfFormat.N_QUADS, pyoxigraph.RdfFormat.TRIG):
-            # Datasets formats: a CONSTRUCT result is the default graph of a dataset.
-            quads = [pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in result]
-            return pyoxigraph.serialize(quads, format=output_format.engine_format)
-        return result.serialize(format=output_format.engine_format)
+    """Write a query result in the given format (pyoxigraph's own serializers; JSON-LD compacted)."""
+    if is_graph_result(result) and output_format.engine_format in (pyoxigraph.RdfFormat.N_QUADS, pyoxigraph.RdfFormat.TRIG, pyoxigraph.RdfFormat.JSON_LD):
+        return serialize_triples(result, output_format)
     return result.serialize(format=output_format.engine_format)
+
+
+def serialize_triples(
+    triples: Iterable[pyoxigraph.Triple], output_format: Format, prefixes: Mapping[str, str] | None = None, first: str | None = None
+) -> bytes:
+    """Write triples in an RDF format: Turtle and RDF/XML with `prefixes`, datasets formats as the default graph,
+    JSON-LD compacted with the context (or expanded) with node `first` in front."""
+    engine_format = output_format.engine_format
+    if engine_format == pyoxigraph.RdfFormat.JSON_LD:
+        return jsonld_document(triples, output_format.context, output_format.expanded, first)
+    if engine_format in (pyoxigraph.RdfFormat.N_QUADS, pyoxigraph.RdfFormat.TRIG):
+        # Datasets formats: the triples are the default graph of a dataset.
+        return pyoxigraph.serialize([pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in triples], format=engine_format)
+    if prefixes and engine_format in (pyoxigraph.RdfFormat.TURTLE, pyoxigraph.RdfFormat.RDF_XML):
+        return pyoxigraph.serialize(triples, format=engine_format, prefixes=dict(prefixes))
+    return pyoxigraph.serialize(triples, format=engine_format)

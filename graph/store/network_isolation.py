@@ -3,7 +3,7 @@
 A second line of defence behind the SERVICE/LOAD policy (`graph.store.sparql_protocol`): after
 `isolate_outbound_network()`, a query the policy missed still cannot open a connection to
 another host or to a local listener, because the process sits in a network namespace of its
-own with no interface up. Sockets it already holds (gunicorn's listening socket) keep working
+own with no interface up. Sockets it already holds (the server's listening socket) keep working
 in the namespace they were made in. Needs root (CAP_SYS_ADMIN) or, for an unprivileged
 single-threaded process, user namespaces.
 """

@@ -3,11 +3,15 @@
 A small tokenizer (strings, IRIs, comments and escapes are kept opaque, as the engine's
 parser sees them) answers: which query form is this (for content negotiation), does it
 reach out with SERVICE or LOAD (refused unless the operator allow-lists the target: the
-engine would otherwise open outbound HTTP connections), and where do the protocol's
+engine would otherwise open outbound HTTP connections), how deep is the syntax tree the
+engine would build from it (refused beyond a limit: the engine's parser and evaluator
+recurse once per level, on the calling thread's stack), and where do the protocol's
 `using-graph-uri` / `using-named-graph-uri` parameters go (as USING clauses).
 
 >>> query_form("PREFIX ex: <http://e/> CONSTRUCT WHERE { ?s ?p ?o }")
 'CONSTRUCT'
+>>> syntax_depth(tokenize("SELECT * { { ?s ?p ?o } UNION { ?o ?p ?s } }"))
+4
 >>> OutboundPolicy().check("SELECT * { SERVICE <http://127.0.0.1:8080/sparql> { ?s ?p ?o } }")
 Traceback (most recent call last):
 ...
@@ -24,7 +28,9 @@ from dataclasses import dataclass
 from typing import Sequence
 from urllib.parse import urljoin
 
-from graph.errors import GovgraphError, QueryRefused
+import pyoxigraph
+
+from graph.errors import GovgraphError, QueryRefused, QueryTooDeep
 
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
@@ -114,6 +120,8 @@ class OutboundPolicy:
     def check(self, text: str | list[Token]) -> None:
         """Raise QueryRefused for any SERVICE or LOAD whose target is not allow-listed."""
         tokens = tokenize(text) if isinstance(text, str) else text
+        if not any(token.keyword in ("SERVICE", "LOAD") for token in tokens):
+            return  # nothing reaches out: no need to resolve the prologue's IRIs
         prefixes: dict[str, str] = {}
         base = self.base_iri or ""
         for index, token in enumerate(tokens):
@@ -137,27 +145,166 @@ class OutboundPolicy:
                     )
 
 
+# Tokens that put a node of the engine's syntax tree above what precedes them at their level: UNION
+# branches, group elements folded into joins (OPTIONAL, MINUS, BIND, GRAPH, SERVICE, VALUES), sub-selects.
+NESTING_KEYWORDS = frozenset({"UNION", "OPTIONAL", "MINUS", "BIND", "GRAPH", "SERVICE", "VALUES", "SELECT"})
+EXPRESSION_OPERATORS = frozenset("|&!=<>+-*/^")  # inside ( ): every operator is a node over its operands
+PATH_OPERATORS = frozenset("|/^!")  # inside { } and [ ]: property path sequences, alternatives, inverses
+TWO_CHARACTER_OPERATORS = frozenset({"||", "&&", "<=", ">=", "!=", "^^"})
+
+
+def syntax_depth(tokens: list[Token]) -> int:
+    """An upper bound on the depth of the syntax tree the engine builds from these tokens.
+
+    Each bracket `{ ( [` nests one level; at each level, every operand chained to the ones before it
+    (a UNION branch, an operator, a group element or sub-select, a second FILTER) adds one more,
+    since the engine folds chains into binary nodes. Flat lists (triples, VALUES rows, arguments,
+    the operations of an update) add nothing. One pass, no recursion.
+    """
+    levels: list[list[int]] = [[0, 0, 0]]  # per open bracket: [chained operands, deepest child, FILTERs]
+    brackets: list[str] = [""]
+    previous: Token | None = None
+    for token in tokens:
+        text, level = token.text, levels[-1]
+        if token.kind == "punct" and text in "{([":
+            if text == "{" and previous is not None and previous.text == "}" and brackets[-1] == "{":
+                level[0] += 1  # a group right after a group: joined to it
+            levels.append([0, 0, 0])
+            brackets.append(text)
+        elif token.kind == "punct" and text in "})]":
+            if len(levels) > 1:
+                _close_level(levels)
+                brackets.pop()
+        elif token.keyword in NESTING_KEYWORDS:
+            level[0] += 1
+        elif token.keyword == "FILTER":
+            level[0] += 1 if level[2] else 0  # the FILTERs of a group are joined by &&
+            level[2] += 1
+        elif token.kind == "other" and text in (EXPRESSION_OPERATORS if brackets[-1] == "(" else PATH_OPERATORS):
+            if not _continues_operator(previous, token):
+                level[0] += 1
+        previous = token
+    while len(levels) > 1:
+        _close_level(levels)
+    return levels[0][0] + levels[0][1]
+
+
+def _close_level(levels: list[list[int]]) -> None:
+    chained, deepest, _ = levels.pop()
+    levels[-1][1] = max(levels[-1][1], 1 + chained + deepest)
+
+
+def _continues_operator(previous: Token | None, token: Token) -> bool:
+    """The second character of `||`, `&&`, `<=`, `!=`, `^^`…, or the `^^` of a typed literal: no node of its own."""
+    if previous is None:
+        return False
+    if token.text == "^" and previous.kind == "string":
+        return True
+    return previous.start + 1 == token.start and previous.text + token.text in TWO_CHARACTER_OPERATORS
+
+
+def check_depth(tokens: list[Token], max_depth: int, kind: str = "query") -> int:
+    """The syntax depth of a query or update; QueryTooDeep (400) beyond `max_depth`."""
+    depth = syntax_depth(tokens)
+    if depth > max_depth:
+        raise QueryTooDeep(
+            f"the {kind} is nested too deeply: its syntax tree would be about {depth} levels deep, more than the limit "
+            f"of {max_depth} (GOVGRAPH_MAX_QUERY_DEPTH); each nested group or bracket, UNION branch, operator and "
+            "group element counts a level (a VALUES block or IN list instead of long chains of UNION or || keeps it flat)"
+        )
+    return depth
+
+
+@dataclass(frozen=True)
+class CheckedQuery:
+    """What the endpoint needs to know about a query text that passed the checks."""
+
+    form: str | None  # SELECT, ASK, CONSTRUCT, DESCRIBE; None when it does not start like a query
+    depth: int  # its syntax depth (see `syntax_depth`)
+
+
 MEMO_MAX_CHARS = 20_000  # longer texts are analysed afresh each time, which keeps the memo small
 
 
-def checked_query_form(text: str, policy: OutboundPolicy) -> str | None:
-    """The query form of `text`, after `policy` has checked its SERVICE calls (raises QueryRefused).
+def checked_query(text: str, policy: OutboundPolicy, max_depth: int) -> CheckedQuery:
+    """The form and depth of query `text`, after `policy` has checked its SERVICE calls (QueryRefused)
+    and its depth is found within `max_depth` (QueryTooDeep).
 
     Remembered for recent texts: clients repeat their queries, and lexing a query costs more
     than evaluating a cheap one.
     """
     if len(text) > MEMO_MAX_CHARS:
-        return _checked_query_form(text, policy)
-    return _remembered_query_form(text, policy)
+        return _checked_query(text, policy, max_depth)
+    return _remembered_query(text, policy, max_depth)
 
 
-def _checked_query_form(text: str, policy: OutboundPolicy) -> str | None:
-    tokens = tokenize(text)
+def _checked_query(text: str, policy: OutboundPolicy, max_depth: int) -> CheckedQuery:
+    tokens = _tokens(text)
+    depth = check_depth(tokens, max_depth)
     policy.check(tokens)
-    return query_form(tokens)
+    return CheckedQuery(query_form(tokens), depth)
 
 
-_remembered_query_form = functools.lru_cache(maxsize=512)(_checked_query_form)
+_remembered_query = functools.lru_cache(maxsize=512)(_checked_query)
+
+
+def check_update(text: str, policy: OutboundPolicy, max_depth: int) -> None:
+    """Check an update's depth (QueryTooDeep) and its LOAD targets (QueryRefused) before the engine sees it."""
+    tokens = tokenize(text)
+    check_depth(tokens, max_depth, "update")
+    policy.check(tokens)
+
+
+class InvalidGraphIri(GovgraphError):
+    """A protocol parameter that should name a graph by an absolute IRI but does not."""
+
+    status = 400
+
+
+def checked_graph_iris(parameter: str, values: Sequence[str]) -> tuple[str, ...]:
+    """The values of a dataset parameter (`default-graph-uri`, …), each an absolute IRI; InvalidGraphIri (400) if not.
+
+    >>> checked_graph_iris("named-graph-uri", ["not an iri"])
+    Traceback (most recent call last):
+    ...
+    graph.store.sparql_protocol.InvalidGraphIri: named-graph-uri must be an absolute IRI, not 'not an iri'
+    """
+    for value in values:
+        try:
+            pyoxigraph.NamedNode(value)
+        except ValueError:
+            raise InvalidGraphIri(f"{parameter} must be an absolute IRI, not {value[:200]!r}") from None
+    return tuple(values)
+
+
+def _tokens(text: str) -> list[Token]:
+    """The tokens of a text, remembered for recent short texts (the form check and `repeatable` both need them)."""
+    return _remembered_tokens(text) if len(text) <= MEMO_MAX_CHARS else tokenize(text)
+
+
+_remembered_tokens = functools.lru_cache(maxsize=64)(tokenize)
+
+# Functions whose value changes from one evaluation to the next (SPARQL 1.1, 17.4).
+VOLATILE_FUNCTIONS = frozenset({"NOW", "RAND", "UUID", "STRUUID", "BNODE"})
+
+
+def repeatable(text: str) -> bool:
+    """Whether the same query on the same data always gives the same answer: no NOW(), RAND(), UUID(),
+    STRUUID() or BNODE(), and no SERVICE (another server's data). Only such answers may be kept for reuse.
+
+    >>> repeatable("SELECT ?s { ?s ?p ?o } LIMIT 3"), repeatable('SELECT (now() AS ?t) {}')
+    (True, False)
+    """
+    if len(text) > MEMO_MAX_CHARS:
+        return _repeatable(text)
+    return _remembered_repeatable(text)
+
+
+def _repeatable(text: str) -> bool:
+    return not any(token.keyword in VOLATILE_FUNCTIONS or token.keyword == "SERVICE" for token in _tokens(text))
+
+
+_remembered_repeatable = functools.lru_cache(maxsize=512)(_repeatable)
 
 
 def _resolve(token: Token | None, prefixes: dict[str, str], base: str) -> str | None:

@@ -1,0 +1,71 @@
+"""In-memory copies of the built store: loaded from the build's snapshot, never blocking readers while reloading."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from graph.config import Settings
+from graph.store import Job, QueryRunner, StoreProvider, current_store_path, load_memory_copy, save_snapshot_of
+from graph.store.provider import SNAPSHOT_FILE
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:provider-test> { ?s ?p ?o } }"
+INSERT = "INSERT DATA { GRAPH <urn:provider-test> { <urn:a> <urn:b> <urn:c> } }"
+
+
+@pytest.fixture()
+def own_store(built: Settings, tmp_path: Path) -> Settings:
+    """A data dir with a private copy of the built store (snapshot included), so that tests may update it."""
+    stores = tmp_path / "stores"
+    shutil.copytree(current_store_path(built.data_dir).resolve(), stores / "built")
+    os.symlink(Path("stores") / "built", tmp_path / "current")
+    return built.with_(data_dir=tmp_path)
+
+
+def _count(provider: StoreProvider) -> int:
+    rows = list(provider.get().query(COUNT))
+    return int(rows[0]["n"].value)
+
+
+def test_the_build_writes_a_snapshot_that_copies_load_from(built: Settings):
+    assert (current_store_path(built.data_dir) / SNAPSHOT_FILE).is_file()
+    copy = load_memory_copy(built.data_dir)
+    assert copy.source == "snapshot"
+    on_disk = StoreProvider.fixed(copy.store).get().triple_count()
+    assert on_disk == copy.store.triple_count() > 10_000
+
+
+def test_an_update_removes_the_snapshot_until_a_copy_of_the_updated_store_is_saved(own_store: Settings):
+    runner = QueryRunner(own_store, StoreProvider(own_store), threads=1)
+    runner.run(Job("update", INSERT))
+    assert not (current_store_path(own_store.data_dir) / SNAPSHOT_FILE).exists()
+    from_store = load_memory_copy(own_store.data_dir)
+    assert from_store.source == "store" and _count(StoreProvider.fixed(from_store.store)) == 1
+    assert save_snapshot_of(from_store, own_store.data_dir)
+    from_snapshot = load_memory_copy(own_store.data_dir)
+    assert from_snapshot.source == "snapshot" and _count(StoreProvider.fixed(from_snapshot.store)) == 1
+
+
+def test_an_update_is_served_as_soon_as_it_is_answered(own_store: Settings):
+    provider = StoreProvider(own_store)
+    runner = QueryRunner(own_store, provider, threads=1)
+    assert _count(provider) == 0
+    runner.run(Job("update", INSERT))
+    assert _count(provider) == 1
+
+
+def test_readers_keep_the_old_copy_while_the_new_one_loads(own_store: Settings):
+    provider = StoreProvider(own_store)
+    old = provider.current()[1]
+    other = StoreProvider(own_store)  # another process's update: this provider only sees the disk change
+    QueryRunner(own_store, other, threads=1).run(Job("update", INSERT))
+    assert provider.current()[1] == old  # starts the load in the background and answers at once, from the old copy
+    assert _count(provider) == 0
+    deadline = time.monotonic() + 60
+    while provider.current()[1] == old and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert provider.current()[1] != old and _count(provider) == 1
