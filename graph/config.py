@@ -46,6 +46,7 @@ class Settings:
     remote_update_url: str | None = None
     remote_store_url: str | None = None
     query_timeout: float = 30.0
+    update_timeout: float = 120.0
     update_token: str | None = None
     service_allowlist: tuple[str, ...] = ()
     max_result_bytes: int = 64 * 1024 * 1024
@@ -79,6 +80,8 @@ class Settings:
                 overrides[name] = value
         if env.get("GOVGRAPH_QUERY_TIMEOUT"):
             overrides["query_timeout"] = float(env["GOVGRAPH_QUERY_TIMEOUT"])
+        if env.get("GOVGRAPH_UPDATE_TIMEOUT"):
+            overrides["update_timeout"] = float(env["GOVGRAPH_UPDATE_TIMEOUT"])
         if env.get("GOVGRAPH_UPDATE_TOKEN"):
             overrides["update_token"] = env["GOVGRAPH_UPDATE_TOKEN"]
         if env.get("GOVGRAPH_SERVICE_ALLOWLIST"):

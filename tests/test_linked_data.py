@@ -348,6 +348,7 @@ EVERY_GET_ROUTE = {
     "/api/openapi.json": "/api/openapi.json",
     "/api/queries": "/api/queries",
     "/api/queries/<name>": "/api/queries/who-coordinates?unit=https://w3id.org/govgraph/id/organization/ag-stadtumbau",
+    "/context/<version>.jsonld": "/context/1.0.0.jsonld",
     "/dataset": "/dataset",
     "/dumps/<name>": "/dumps/govgraph.ttl",
     "/explore": "/explore",

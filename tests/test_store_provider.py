@@ -58,6 +58,19 @@ def test_an_update_is_served_as_soon_as_it_is_answered(own_store: Settings):
     assert _count(provider) == 1
 
 
+def test_an_update_has_its_own_time_limit(own_store: Settings):
+    """The read limit does not bound an update (opening the on-disk store alone takes a good part of a second);
+    GOVGRAPH_UPDATE_TIMEOUT does."""
+    from graph.errors import QueryTimeout
+
+    provider = StoreProvider(own_store)
+    QueryRunner(own_store.with_(query_timeout=1e-9), provider, threads=1).run(Job("update", INSERT))
+    assert _count(provider) == 1
+    runner = QueryRunner(own_store.with_(update_timeout=1e-9), provider, threads=1)
+    with pytest.raises(QueryTimeout, match="GOVGRAPH_UPDATE_TIMEOUT"):
+        runner.run(Job("update", INSERT.replace("<urn:c>", "<urn:d>")))
+
+
 def test_readers_keep_the_old_copy_while_the_new_one_loads(own_store: Settings):
     provider = StoreProvider(own_store)
     old = provider.current()[1]

@@ -280,7 +280,7 @@ class QueryRunner:
                 LOG.warning("%s", error)
 
     def run(self, job: Job) -> Outcome:
-        """Evaluate a job; QueryTimeout (503) when it takes longer than GOVGRAPH_QUERY_TIMEOUT."""
+        """Evaluate a job; QueryTimeout (503) when it takes longer than GOVGRAPH_QUERY_TIMEOUT (an update: GOVGRAPH_UPDATE_TIMEOUT)."""
         if job.kind == "update":
             outcome = self._in_pool(lambda: self.store.update(job), "update", job.text)
             # Outside the pool: waiting until the new copy is served is no runaway.
@@ -338,7 +338,10 @@ class QueryRunner:
         return self._in_pool(evaluate, what, description)
 
     def _in_pool(self, evaluate: Callable[[], T], what: str, description: str) -> T:
-        limit = self.settings.query_timeout
+        # An update is authorised work whose cost includes opening the on-disk store: it has its own, longer limit.
+        limit, variable = (
+            (self.settings.update_timeout, "GOVGRAPH_UPDATE_TIMEOUT") if what == "update" else (self.settings.query_timeout, "GOVGRAPH_QUERY_TIMEOUT")
+        )
         started = time.monotonic()
         future = self._executor.submit(evaluate)
         try:
@@ -349,10 +352,10 @@ class QueryRunner:
             if self.on_runaway is not None and self.settings.backend == "embedded":
                 self.on_runaway()
             raise errors.QueryTimeout(
-                f"the {what} ran longer than the limit of {limit:g} s and was stopped (GOVGRAPH_QUERY_TIMEOUT)"
+                f"the {what} ran longer than the limit of {limit:g} s and was stopped ({variable})"
             ) from None
         # The pool may finish before this thread looks (a busy machine): the limit holds all the same for
         # reads. An update that was applied is reported as applied.
         if what != "update" and time.monotonic() - started > limit:
-            raise errors.QueryTimeout(f"the {what} ran longer than the limit of {limit:g} s (GOVGRAPH_QUERY_TIMEOUT)")
+            raise errors.QueryTimeout(f"the {what} ran longer than the limit of {limit:g} s ({variable})")
         return result

@@ -18,7 +18,7 @@ INSERT DATA {
       prov:wasDerivedFrom id:source\/javascript-links .
   id:source\/javascript-links a gg:Source ;
       skos:prefLabel "Quelle mit Skript-Link"@de ; rdfs:label "Quelle mit Skript-Link"@de ;
-      schema:url <javascript:window.linkRan='url'> .
+      schema:url <javascript:window.linkRan='url'> ; foaf:page <javascript:window.linkRan='url'> .
   <javascript:window.linkRan='node'> a org:Organization ; skos:prefLabel "Skript-Knoten"@de .
   id:membership\/javascript-links a org:Membership ;
       org:member <javascript:window.linkRan='node'> ;
