@@ -27,7 +27,7 @@ from graph.config import REPO_ROOT, SHARED_DIR
 
 WHEELHOUSE = Path(os.environ.get("GOVGRAPH_WHEELHOUSE") or Path.home() / ".cache" / "govgraph" / "wheelhouse")
 # What of ../shared the installed package is pointed at, by environment variable (one place to extend).
-SHARED_ENVIRONMENT = {"GOVGRAPH_REFDATA": "refdata", "GOVGRAPH_SEED": "seed/000_860421c42e9470fd.txt"}
+SHARED_ENVIRONMENT = {"GOVGRAPH_REFDATA": "refdata", "GOVGRAPH_SEED": "seed/000_860421c42e9470fd.txt", "GOVGRAPH_MEMBER_SOURCES": "sources"}
 SETUPTOOLS_WARNINGS = ("BuildBackendWarning", "SetuptoolsDeprecationWarning", "is absent from the `packages` configuration")
 PACKAGES = ("api", "cli", "graph", "ontology", "queries")
 
