@@ -157,9 +157,10 @@ def test_comparing_two_dates(network):
     changes = {(row["change"], row["source"], row["target"]) for row in table.rows}
     assert ("added", AMT, AG_STADTUMBAU) in changes
     assert ("added", KROEGER, BOARD) in changes
-    assert all(row["change"] == "added" for row in table.rows)
+    assert {row["change"] for row in table.rows} <= {"added", "changed"}  # changed: how sure a relation is
     backwards = compare(network, "governance", date(2025, 3, 1), date(2024, 10, 1))
-    assert {(row["source"], row["target"]) for row in backwards.rows if row["change"] == "removed"} == {(s, t) for _, s, t in changes}
+    assert {(row["source"], row["target"]) for row in backwards.rows if row["change"] == "removed"} == {(s, t) for c, s, t in changes if c == "added"}
+    assert {(row["source"], row["target"]) for row in backwards.rows if row["change"] == "changed"} == {(s, t) for c, s, t in changes if c == "changed"}
 
 
 def test_unknown_projection_names_the_valid_ones(network):
@@ -179,7 +180,7 @@ def test_degree_counts_relations_and_neighbours(organizations):
     rows = {row["node"]: row for row in degree(organizations).rows}
     assert rows[NETWORK]["degree"] == organizations.degree(NETWORK) == rows[NETWORK]["in_degree"] + rows[NETWORK]["out_degree"]
     assert rows[DORTMUND]["neighbours"] == len(set(organizations.successors(DORTMUND)) | set(organizations.predecessors(DORTMUND)))
-    assert degree(organizations).rows[0]["node"] == INNENSTADT  # the hub: the network with the most members known
+    assert degree(organizations).rows[0]["node"] == NETWORK  # the hub after the 2024 merger
 
 
 def test_sampled_betweenness_over_all_nodes_equals_exact(organizations):
@@ -195,7 +196,13 @@ def test_sampled_betweenness_over_all_nodes_equals_exact(organizations):
 def test_pagerank_is_a_distribution_led_by_the_network(organizations):
     rows = pagerank(organizations).rows
     assert sum(row["pagerank"] for row in rows) == pytest.approx(1.0, abs=1e-4)
-    assert rows[0]["node"] == INNENSTADT  # the network with the most members known
+    assert rows[0]["node"] == NETWORK
+
+
+def test_before_the_merger_the_hub_is_the_former_network_with_the_most_members_known(network):
+    before = project(network, "organizations", date(2023, 6, 1))
+    assert degree(before).rows[0]["node"] == pagerank(before).rows[0]["node"] == INNENSTADT
+    assert not any(INNENSTADT in edge for edge in project(network, "organizations", date(2025, 3, 1)).edges)  # gone with the merger
 
 
 def test_dortmund_bridges_the_five_working_groups(organizations):
