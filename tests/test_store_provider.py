@@ -71,6 +71,26 @@ def test_an_update_has_its_own_time_limit(own_store: Settings):
         runner.run(Job("update", INSERT.replace("<urn:c>", "<urn:d>")))
 
 
+def test_a_copy_loaded_from_the_store_leaves_rocksdb_out_of_the_loading_process(own_store: Settings):
+    """The supervisor forks its workers after loading: RocksDB's background threads (`rocksdb:low`, `rocksdb:high`)
+    do not survive a fork, and an update in a worker forked from a process that had opened the store once hung
+    until its timeout. So a copy is read from the store by another process."""
+    import subprocess
+    import sys
+
+    (current_store_path(own_store.data_dir) / SNAPSHOT_FILE).unlink()
+    check = (
+        "import glob, sys; from pathlib import Path; from graph.store import load_memory_copy; "
+        "copy = load_memory_copy(Path(sys.argv[1])); "
+        "threads = {open(name).read().strip() for name in glob.glob('/proc/self/task/*/comm')}; "
+        "print(copy.source, len(copy.store.engine), sorted(name for name in threads if name.startswith('rocksdb')))"
+    )
+    result = subprocess.run([sys.executable, "-c", check, str(own_store.data_dir)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    source, quads, rocksdb_threads = result.stdout.split(" ", 2)
+    assert source == "store" and int(quads) > 10_000 and rocksdb_threads.strip() == "[]"
+
+
 def test_readers_keep_the_old_copy_while_the_new_one_loads(own_store: Settings):
     provider = StoreProvider(own_store)
     old = provider.current()[1]

@@ -4,7 +4,8 @@ For the embedded backend that is an in-memory copy of the built store (joins run
 times faster there than on disk). A copy is loaded from the store's *snapshot*, the N-Quads
 file of exactly the store's quads that `govgraph build` writes beside its files, or, once an
 update has changed the store (the update removes the snapshot), from the store itself, which
-is several times slower (RocksDB is read quad by quad). Writers take an exclusive file lock and
+is several times slower (RocksDB is read quad by quad), read by a separate Python process so that
+no process that forks workers ever opens RocksDB. Writers take an exclusive file lock and
 bump a generation file; loaders take a shared lock while they open the store, so they never
 see a write half-done.
 
@@ -21,6 +22,8 @@ import fcntl
 import hashlib
 import logging
 import os
+import subprocess
+import sys
 import threading
 import time
 from contextlib import contextmanager
@@ -150,7 +153,7 @@ def load_memory_copy(data_dir: Path) -> MemoryCopy:
             # Once open, the snapshot stays readable even if an update removes it: it holds this generation.
             snapshot = open(path / SNAPSHOT_FILE, "rb")
         except FileNotFoundError:
-            memory = EmbeddedStore.open(path, read_only=True).copy_to_memory()
+            memory = EmbeddedStore(_copied_by_another_process(path), path)
     if snapshot is not None:
         with snapshot:
             memory = EmbeddedStore(_loaded(snapshot), path)
@@ -159,6 +162,33 @@ def load_memory_copy(data_dir: Path) -> MemoryCopy:
     source = "snapshot" if snapshot is not None else "store"
     LOG.info("loaded %d quads into memory from the %s in %.2f s", len(memory.engine), source, seconds)
     return MemoryCopy(memory, generation, identity, source, seconds)
+
+
+# Run by a fresh interpreter: the store's quads as N-Quads on stdout.
+_DUMP_STORE = "import sys, pyoxigraph; pyoxigraph.Store.read_only(sys.argv[1]).dump(sys.stdout.buffer, pyoxigraph.RdfFormat.N_QUADS)"
+
+
+def _copied_by_another_process(path: Path) -> pyoxigraph.Store:
+    """The store's quads in memory, read from the on-disk store by a fresh Python process.
+
+    A process that forks workers must never open RocksDB itself: its background threads do not
+    survive a fork, and an update in a worker forked afterwards could wait for them forever.
+    """
+    child = subprocess.Popen([sys.executable, "-c", _DUMP_STORE, str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    memory = pyoxigraph.Store()
+    broken = None
+    try:
+        memory.bulk_load(input=child.stdout, format=pyoxigraph.RdfFormat.N_QUADS)
+    except SyntaxError as error:  # the dump broke off
+        broken = str(error)
+    finally:
+        child.stdout.close()
+        complaint = child.stderr.read().decode(errors="replace").strip()
+        child.wait()
+    if child.returncode != 0 or broken:
+        reason = complaint.splitlines()[-1] if complaint else broken or f"exit status {child.returncode}"
+        raise StoreUnavailable(f"could not read the store {path}: {reason}")
+    return memory
 
 
 def _loaded(snapshot) -> pyoxigraph.Store:
