@@ -112,7 +112,7 @@ def draw(obj: Context, projection: str, as_of: date | None, format_name: str | N
     _write(export_graph(_graph(obj, projection, as_of, ego, radius), chosen), output)
 
 
-@click.command("map")
+@click.command("map", epilog=epilog(READING_THE_STORE, "govgraph map --network https://w3id.org/govgraph/id/organization/netzwerk-innenstadt-nrw --as-of 2023-06-01 -o innenstadt.svg"))
 @click.option("--network", metavar="IRI", help="Only the members of this network, working group or former network (default: all).")
 @as_of_option
 @click.option("--format", "-f", "format_name", type=click.Choice(["png", "svg"]), help="Picture format (default: from the file extension, else png).")
