@@ -4,6 +4,8 @@
   in any export format (graphml, gexf, json, cyjs, csv, nodes.csv, edges.csv, dot, png, svg).
 - `GET /api/analytics/<metric>?projection=P&asOf=YYYY-MM-DD` — a metric as a JSON or CSV
   table (Accept: text/csv or `format=csv`); `changes` compares `from` and `to` dates.
+- `GET /api/map.<png|svg>?network=IRI&asOf=YYYY-MM-DD` — NRW with the member municipalities
+  at their coordinates, coloured by network (graph.network.member_map; no map tiles).
 - `GET /explore` — the interactive page (Cytoscape.js from the pinned npm package).
 
 Exports and analyses run in the query runner's pool under GOVGRAPH_QUERY_TIMEOUT, like queries.
@@ -28,6 +30,7 @@ from graph.network import (
     Table,
     TYPE_COLOURS,
     compare,
+    draw_member_map,
     ego_network,
     graph_format,
     metric_table,
@@ -135,6 +138,30 @@ def analytics(metric: str) -> Response:
     else:
         response = jsonify({"ok": True, **table.to_json()})
     response.vary.add("Accept")
+    return response
+
+
+MAP_MEDIA_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
+
+
+@bp.get("/api/map.<image_format>")
+def member_map(image_format: str) -> Response:
+    """The map of member municipalities: all of them, or those of one network (an AG stands for its former network)."""
+    if image_format not in MAP_MEDIA_TYPES:
+        raise NotFound(f"unknown map format {image_format!r}; valid: {', '.join(MAP_MEDIA_TYPES)}")
+    as_of = _date_parameter("asOf")
+    organisation = request.args.get("network", "").strip() or None
+    settings, store = current_settings(), current_store()
+
+    def local_path(iri: str) -> str:
+        return "/id/" + iri[len(settings.id_base):] if iri.startswith(settings.id_base) else iri
+
+    def draw() -> bytes:
+        return draw_member_map(store, read_network(store), image_format, organisation, as_of, local_path)
+
+    body = query_runner().call(draw, "analysis", request.full_path)
+    response = Response(body, mimetype=MAP_MEDIA_TYPES[image_format])
+    response.headers["Content-Disposition"] = f'inline; filename="govgraph-mitglieder{"-" + as_of.isoformat() if as_of else ""}.{image_format}"'
     return response
 
 

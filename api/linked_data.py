@@ -16,7 +16,7 @@ from werkzeug.exceptions import NotFound
 from api.negotiation import OFFERS, Offer, conditional, negotiate, page_date, page_language
 from api.rendering import render, render_error_page
 from api.store_access import current_settings, current_store
-from graph.describe import describe, entity_view, error_document, named_graph_rdf, ontology_html, store_modified
+from graph.describe import describe, entity_view, error_document, membership_view, named_graph_rdf, ontology_html, store_modified
 from ontology import CONTEXT_FILE, CONTEXT_VERSION
 
 linked_data = Blueprint("linked_data", __name__)
@@ -37,7 +37,8 @@ def entity(path: str) -> Response:
         return not_found(offer, f"the graph does not know <{iri}>")
     if offer.rdf is None:
         view = entity_view(store, description, page_language(), page_date())
-        response = render("entity.html", view=view, downloads=DOWNLOADS)
+        memberships = membership_view(store, iri, page_language())
+        response = render("entity.html", view=view, memberships=memberships, membership_text=MEMBERSHIP_TEXT[page_language()], downloads=DOWNLOADS)
     else:
         response = Response(description.serialize(offer.rdf), mimetype=offer.media_type)
     return conditional(response, store_modified(settings))
@@ -91,6 +92,26 @@ def not_found(offer: Offer, message: str) -> Response:
     response.vary.add("Accept")
     return response
 
+
+# The membership sections of entity pages (templates/_memberships.html).
+MEMBERSHIP_TEXT = {
+    "de": {
+        "members": "Mitglieder laut den Quellen", "memberships": "Netzwerke im Zeitverlauf", "member": "Mitglied",
+        "network": "Netzwerk", "relation": "Beziehung", "role": "Rolle", "evidence": "Belege", "period": "Zeitraum",
+        "possible": "möglich", "undated": "ohne Datum", "map": "Karte der Mitgliedskommunen",
+        "map_note": "Jede Kommune an ihren Koordinaten (Destatis); ein Farbteil je Netzwerk, dem sie laut den Quellen angehört.",
+        "evidence_note": "Ein Beleg gilt für sein Datum (so genau wie die Quelle), nicht „seit“ oder „bis“.",
+        "count": "Mitglieder",
+    },
+    "en": {
+        "members": "Members according to the sources", "memberships": "Networks over time", "member": "Member",
+        "network": "Network", "relation": "Relation", "role": "Role", "evidence": "Evidence", "period": "Period",
+        "possible": "possible", "undated": "undated", "map": "Map of the member municipalities",
+        "map_note": "Each municipality at its coordinates (Destatis); one colour per network it belongs to according to the sources.",
+        "evidence_note": "A piece of evidence holds for its date (as precise as the source), not “since” or “until”.",
+        "count": "members",
+    },
+}
 
 DOWNLOADS = tuple((offer.key, offer.title, offer.media_type) for offer in OFFERS if offer.rdf)
 

@@ -1,4 +1,4 @@
-"""`govgraph export`, `govgraph analytics`, `govgraph draw`: the network analytics from the terminal."""
+"""`govgraph export`, `govgraph analytics`, `govgraph draw`, `govgraph map`: the network analytics from the terminal."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from graph.network import (
     PROJECTIONS,
     Table,
     compare,
+    draw_member_map,
     ego_network,
     export as export_graph,
     metric_table,
@@ -111,6 +112,19 @@ def draw(obj: Context, projection: str, as_of: date | None, format_name: str | N
     _write(export_graph(_graph(obj, projection, as_of, ego, radius), chosen), output)
 
 
+@click.command("map", epilog=epilog(READING_THE_STORE, "govgraph map --network https://w3id.org/govgraph/id/organization/netzwerk-innenstadt-nrw --as-of 2023-06-01 -o innenstadt.svg"))
+@click.option("--network", metavar="IRI", help="Only the members of this network, working group or former network (default: all).")
+@as_of_option
+@click.option("--format", "-f", "format_name", type=click.Choice(["png", "svg"]), help="Picture format (default: from the file extension, else png).")
+@output_option
+@click.pass_obj
+def member_map(obj: Context, network: str | None, as_of: date | None, format_name: str | None, output: str) -> None:
+    """Draw NRW with the member municipalities at their coordinates, coloured by network (no map tiles)."""
+    chosen = format_name or ("svg" if output.lower().endswith(".svg") else "png")
+    store = open_store(obj.settings, in_memory=True)
+    _write(draw_member_map(store, read_network(store), chosen, network, as_of), output)
+
+
 def text_table(table: Table) -> str:
     """Columns padded to their widest cell (long cells cut), then the notes."""
     cells = [[_cell(row.get(column)) for column in table.columns] for row in table.rows]
@@ -161,4 +175,4 @@ def analytics(obj: Context, metric: str, projection: str | None, as_of: date | N
         click.echo(text_table(table))
 
 
-COMMANDS = (export, analytics, draw)
+COMMANDS = (export, analytics, draw, member_map)

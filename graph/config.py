@@ -38,6 +38,7 @@ class Settings:
     base_iri: str = DEFAULT_BASE_IRI
     refdata_dir: Path = SHARED_DIR / "refdata"
     sources_dir: Path = REPO_ROOT / "graph" / "sources"
+    member_sources_dir: Path = SHARED_DIR / "sources"
     seed_file: Path = SHARED_DIR / "seed" / "000_860421c42e9470fd.txt"
     refdata_reference_year: str = "2020"
     backend: str = "embedded"
@@ -65,6 +66,8 @@ class Settings:
             overrides["refdata_dir"] = Path(env["GOVGRAPH_REFDATA"])
         if env.get("GOVGRAPH_SOURCES"):
             overrides["sources_dir"] = Path(env["GOVGRAPH_SOURCES"])
+        if env.get("GOVGRAPH_MEMBER_SOURCES"):
+            overrides["member_sources_dir"] = Path(env["GOVGRAPH_MEMBER_SOURCES"])
         if env.get("GOVGRAPH_SEED"):
             overrides["seed_file"] = Path(env["GOVGRAPH_SEED"])
         if env.get("GOVGRAPH_REFDATA_YEAR"):

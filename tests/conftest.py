@@ -228,6 +228,22 @@ def writable_server(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="session")
+def member_rows(settings) -> list[dict[str, str]]:
+    """The rows of network-members.csv (GOVGRAPH_MEMBER_SOURCES, default ../shared/sources)."""
+    from member_evidence import read_csv
+
+    return read_csv(settings, "network-members.csv")
+
+
+@pytest.fixture(scope="session")
+def member_source_iris(settings) -> dict[str, str]:
+    """Source id of network-member-sources.csv -> the IRI of the gg:Source the build makes of it."""
+    from member_evidence import curated_graph, read_csv, source_iris
+
+    return source_iris({row["id"]: row["url"] for row in read_csv(settings, "network-member-sources.csv")}, curated_graph())
+
+
+@pytest.fixture(scope="session")
 def javascript_links_server(writable_server: WritableServer) -> str:
     """The writable server after an authorised update put `javascript:` IRIs where pages link (tests/data); its URL."""
     update = (Path(__file__).parent / "data" / "javascript_links.ru").read_text(encoding="utf-8")

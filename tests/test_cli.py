@@ -81,7 +81,7 @@ def test_stats_lists_graphs_and_classes(built):
     result = run(built, "stats")
     assert result.returncode == 0, result.stderr
     assert "https://w3id.org/govgraph/graph/pressemitteilung-dortmund-2024-12" in result.stdout
-    assert "https://w3id.org/govgraph/ontology#Municipality\t396" in result.stdout
+    assert "https://w3id.org/govgraph/ontology#Municipality\t397" in result.stdout  # NRW's 396 and Bürstadt (Hessen)
 
 
 def test_query_before_any_build_says_what_to_do(tmp_path):

@@ -325,7 +325,12 @@ def test_what_kroegers_appointment_resulted_in(graph_store):
 def test_people_in_the_graph(graph_store):
     """Which people does the graph know?"""
     query = 'SELECT ?name WHERE { ?person a foaf:Person ; rdfs:label ?name . FILTER(LANG(?name) = "de") }'
-    assert values(graph_store, query, "name") == {"Sebastian Kröger", "Hermann Temme", "Johannes Schlütz"}
+    assert values(graph_store, query, "name") == {
+        "Sebastian Kröger", "Hermann Temme", "Johannes Schlütz",  # the press release, driburg-news.de
+        # the histories of the former networks (graph/sources/*-chronik.ttl)
+        "Robin Denstorff", "Eliza Dieckmann", "Christof Sommer", "Dr. Reiner Austermann", "Markus Baier", "Christoph Weber",
+        "Oliver Wittke", "Ralf Kampmann", "Stefan Schwarz", "Petra Klein", "Michaela Röbke",
+    }
 
 
 # --- Dortmund's memberships, the proposal and the fees ---------------------------
@@ -458,6 +463,7 @@ def test_names_of_the_former_networks(graph_store):
     """What were the five former networks called?"""
     query = """
         SELECT ?name WHERE {
+            ?merger org:resultingOrganization o:netzwerk-stadtentwicklung-nrw ; org:originalOrganization ?network .
             ?network org:classification type:former-network ; skos:prefLabel ?name .
             FILTER(LANG(?name) = "de")
         }"""

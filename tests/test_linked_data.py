@@ -345,6 +345,7 @@ EVERY_GET_ROUTE = {
     "/api/analytics/<metric>": "/api/analytics/degree?projection=organizations",
     "/api/docs": "/api/docs",
     "/api/graph/<name>": "/api/graph/organizations.json",
+    "/api/map.<image_format>": "/api/map.svg",
     "/api/openapi.json": "/api/openapi.json",
     "/api/queries": "/api/queries",
     "/api/queries/<name>": "/api/queries/who-coordinates?unit=https://w3id.org/govgraph/id/organization/ag-stadtumbau",

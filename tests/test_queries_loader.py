@@ -47,9 +47,15 @@ def test_a_query_is_frozen():
 
 
 def test_queries_that_change_over_time_take_an_as_of_date():
-    timeless = {"network-structure", "merger", "organization-timeline", "entity-sources", "entity-provenance", "label-search"}
+    timeless = {"network-structure", "merger", "organization-timeline", "entity-sources", "entity-provenance", "label-search",
+                "network-growth", "municipality-networks"}  # timelines: every date at once
+    # Analyses of the real network: over all time unless an asOf date is given.
+    all_time_by_default = {"network-overlaps", "multi-network-members", "members-by-region", "office-holders"}
     for name, query in load_queries().items():
-        if name not in timeless:
+        if name in all_time_by_default:
+            parameter = query.parameter("asOf")
+            assert query.as_of is None and parameter.type == "date" and not parameter.required and parameter.default is None, name
+        elif name not in timeless:
             assert query.as_of == "asOf", name
 
 

@@ -1,8 +1,10 @@
 """The curated source files: quotes are verbatim, the press release is cited completely,
-and every file speaks only for its own source."""
+every file speaks only for its own source, and the histories of the former networks
+(`*-chronik.ttl`, facts W13-W22) only for the member sources that state them."""
 
 from __future__ import annotations
 
+import csv
 import os
 import re
 from pathlib import Path
@@ -14,6 +16,7 @@ from rdflib.namespace import RDF
 REPO = Path(__file__).resolve().parent.parent
 SOURCES_DIR = REPO / "graph" / "sources"
 SEED_FILE = Path(os.environ.get("GOVGRAPH_SEED") or REPO.parent / "shared" / "seed" / "000_860421c42e9470fd.txt")
+MEMBER_SOURCES = Path(os.environ.get("GOVGRAPH_MEMBER_SOURCES") or REPO.parent / "shared" / "sources") / "network-member-sources.csv"
 ID = "https://w3id.org/govgraph/id/"
 PRESS_RELEASE = "pressemitteilung-dortmund-2024-12"
 
@@ -110,7 +113,8 @@ def test_press_release_facts_cite_their_sentence(press_release, fact_class):
     assert uncited == []
 
 
-SOURCE_FILES = sorted(SOURCES_DIR.glob("*.ttl"))
+HISTORY_FILES = sorted(SOURCES_DIR.glob("*-chronik.ttl"))
+SOURCE_FILES = sorted(set(SOURCES_DIR.glob("*.ttl")) - set(HISTORY_FILES))
 
 
 @pytest.mark.parametrize("path", SOURCE_FILES, ids=lambda path: path.stem)
@@ -128,6 +132,32 @@ def test_web_sources_speak_only_for_themselves(path):
     assert others == set()
     assert (None, GG.citation, None) not in graph
     assert URIRef(ID + f"source/{PRESS_RELEASE}") not in set(graph.all_nodes())
+
+
+def test_there_are_histories_of_the_five_former_networks():
+    assert len(HISTORY_FILES) >= 5
+
+
+@pytest.mark.parametrize("path", HISTORY_FILES, ids=lambda path: path.stem)
+def test_histories_speak_only_for_member_sources(path):
+    """A history derives each fact from sources of network-member-sources.csv (or a curated web
+    page that is one of them), never from the press release, and describes no source itself."""
+    with open(MEMBER_SOURCES, encoding="utf-8", newline="") as handle:
+        member_sources = {URIRef(ID + f"source/{row['id'].lower()}") for row in csv.DictReader(handle)}
+    web_pages = {URIRef(ID + f"source/{other.stem}") for other in SOURCE_FILES if other.stem != PRESS_RELEASE}
+    graph = parse(path)
+    cited = set(graph.objects(None, PROV.wasDerivedFrom))
+    assert cited and cited <= member_sources | web_pages
+    assert (None, GG.citation, None) not in graph
+    assert set(graph.subjects(RDF.type, GG.Source)) == set()
+
+
+@pytest.mark.parametrize("path", HISTORY_FILES, ids=lambda path: path.stem)
+def test_every_fact_of_a_history_names_its_source(path):
+    graph = parse(path)
+    fact_classes = FACT_CLASSES + [GG.Founding, GG.Agreement, GG.Decision, GG.Observation, SCHEMA.QuantitativeValue, GG.FeeSchedule]
+    unsourced = [fact for fact_class in fact_classes for fact in graph.subjects(RDF.type, fact_class) if (fact, PROV.wasDerivedFrom, None) not in graph]
+    assert unsourced == []
 
 
 @pytest.mark.parametrize("path", SOURCE_FILES, ids=lambda path: path.stem)

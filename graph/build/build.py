@@ -26,7 +26,7 @@ import pyoxigraph
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import PROV, RDF
 
-from graph.build import refdata
+from graph.build import members, refdata
 from graph.config import Settings
 from graph.build.dumps import write_dumps
 from graph.errors import BuildError
@@ -114,6 +114,16 @@ def collect_inputs(settings: Settings, progress: Progress) -> SourceGraphs:
         f"imported {len(gazetteer.municipalities)} municipalities, {len(gazetteer.districts)} Kreise, "
         f"{len(gazetteer.administrative_districts)} Regierungsbezirke"
     )
+    curated = Graph()
+    for path in source_files:
+        curated += inputs.graphs[path.stem]
+    member_dir = Path(settings.member_sources_dir)
+    imported = members.member_graphs(
+        member_dir, refdata_dir, gazetteer, curated, inputs.graphs[ONTOLOGY_GRAPH], settings.id_base, settings.refdata_reference_year
+    )
+    for name, graph in sorted(imported.graphs.items()):
+        inputs.add(name, graph, member_dir / members.MEMBERS_FILE)
+    progress(f"imported {len(imported.row_nodes)} rows of member evidence into {len(imported.graphs)} source graphs")
     return inputs
 
 

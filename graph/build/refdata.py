@@ -192,24 +192,60 @@ def gazetteer_graph(gazetteer: Gazetteer, id_base: str, reference_year: str) -> 
         graph.add((district, GG.inAdministrativeDistrict, ids[administrative_district_slug(region.key[:3])]))
         graph.add((district, GG.inState, state))
     for municipality in gazetteer.municipalities:
-        node = ids[municipality_slug(municipality.ags)]
-        describe(node, GG.Municipality, municipality.name)
-        graph.add((node, SKOS.altLabel, Literal(municipality.official_name, lang="de")))
-        graph.add((node, ORG.identifier, Literal(municipality.ags)))
-        if municipality.type_code in MUNICIPALITY_TYPES:
-            graph.add((node, GG.municipalityType, ids[f"municipality-type/{MUNICIPALITY_TYPES[municipality.type_code][0]}"]))
-        graph.add((node, GG.population, Literal(municipality.population, datatype=XSD.integer)))
-        graph.add((node, GG.populationYear, year))
-        graph.add((node, GG.area, Literal(municipality.area_km2, datatype=XSD.decimal)))
-        if municipality.latitude is not None and municipality.longitude is not None:
-            graph.add((node, SCHEMA.latitude, Literal(municipality.latitude, datatype=XSD.decimal)))
-            graph.add((node, SCHEMA.longitude, Literal(municipality.longitude, datatype=XSD.decimal)))
-        if municipality.postal_code:
-            graph.add((node, SCHEMA.postalCode, Literal(municipality.postal_code)))
+        _describe_municipality(graph, ids, municipality, state, year, source)
+    return graph
+
+
+def _describe_municipality(graph: Graph, ids: Namespace, municipality: Municipality, state: URIRef, year: Literal, source: URIRef, in_nrw: bool = True) -> None:
+    """A municipality's Destatis facts; Kreis and Regierungsbezirk only in NRW (the graph has no others)."""
+    node = ids[municipality_slug(municipality.ags)]
+    graph.add((node, RDF.type, GG.Municipality))
+    graph.add((node, SKOS.prefLabel, Literal(municipality.name, lang="de")))
+    graph.add((node, PROV.wasDerivedFrom, source))
+    graph.add((node, SKOS.altLabel, Literal(municipality.official_name, lang="de")))
+    graph.add((node, ORG.identifier, Literal(municipality.ags)))
+    if municipality.type_code in MUNICIPALITY_TYPES:
+        graph.add((node, GG.municipalityType, ids[f"municipality-type/{MUNICIPALITY_TYPES[municipality.type_code][0]}"]))
+    graph.add((node, GG.population, Literal(municipality.population, datatype=XSD.integer)))
+    graph.add((node, GG.populationYear, year))
+    graph.add((node, GG.area, Literal(municipality.area_km2, datatype=XSD.decimal)))
+    if municipality.latitude is not None and municipality.longitude is not None:
+        graph.add((node, SCHEMA.latitude, Literal(municipality.latitude, datatype=XSD.decimal)))
+        graph.add((node, SCHEMA.longitude, Literal(municipality.longitude, datatype=XSD.decimal)))
+    if municipality.postal_code:
+        graph.add((node, SCHEMA.postalCode, Literal(municipality.postal_code)))
+    if in_nrw:
         if not municipality.is_independent_city:
             graph.add((node, GG.inDistrict, ids[district_slug(municipality.district_key)]))
         graph.add((node, GG.inAdministrativeDistrict, ids[administrative_district_slug(municipality.administrative_district_key)]))
-        graph.add((node, GG.inState, state))
+    graph.add((node, GG.inState, state))
+
+
+def find_municipality(refdata_dir: Path, name: str, state_name: str) -> tuple[Municipality, str, str] | None:
+    """The one municipality called `name` (short name) in the Land called `state_name`, with the Land's key and name."""
+    states = {}
+    with open(Path(refdata_dir) / DESTATIS_FILE, encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["satzart"] == "10":
+                states[row["land"]] = row["gemeindename"]
+    land = next((key for key, value in states.items() if value == state_name), None)
+    if land is None:
+        return None
+    found = [m for m in read_gazetteer(refdata_dir, land).municipalities if m.name == name]
+    return (found[0], land, states[land]) if len(found) == 1 else None
+
+
+def outside_municipality_graph(municipality: Municipality, land: str, state_name: str, id_base: str, reference_year: str) -> Graph:
+    """A municipality outside NRW that is a member of an NRW network, with its Land (Destatis facts)."""
+    ids = Namespace(id_base)
+    source = ids[f"source/{DESTATIS_SOURCE}"]
+    graph = Graph()
+    state = ids[f"organization/land-{land}"]
+    graph.add((state, RDF.type, GG.State))
+    graph.add((state, SKOS.prefLabel, Literal(state_name, lang="de")))
+    graph.add((state, ORG.identifier, Literal(land)))
+    graph.add((state, PROV.wasDerivedFrom, source))
+    _describe_municipality(graph, ids, municipality, state, Literal(reference_year, datatype=XSD.gYear), source, in_nrw=False)
     return graph
 
 

@@ -342,13 +342,14 @@ def _observations(derivation: Derivation, relation: URIRef, stating: set[tuple[U
         observed_by |= set(facts.objects(observation, PROV.wasDerivedFrom))
         if text:
             found.append((text, observation))
-    for source, graph_name in sorted(stating):
+    for source, _ in sorted(stating):
         if source in observed_by:
             continue
         text = _source_date(facts, source)
         if text is None or bound_span(text).clipped(possible).is_empty():
             continue
-        observation = URIRef(f"{relation}/observation/{graph_name}")
+        # Named after the source (a graph of several sources, such as a *-chronik.ttl history, gives one per source).
+        observation = URIRef(f"{relation}/observation/{str(source).rsplit('/', 1)[-1]}")
         instant = _instant_node(relation, text)
         derivation.add(
             (observation, RDF.type, GG.Observation),

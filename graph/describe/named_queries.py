@@ -1,9 +1,8 @@
 """Running a named query: typed parameters bound as RDF terms, as-of dates, pages.
 
 Values from users never become query text: each one is checked against its
-declared type and turned into an RDF term, which the store binds by
-`substitutions` (pyoxigraph) or by a VALUES block written by pyoxigraph's own
-term serializer (remote backend). A wrong value raises `ParameterError` (400)
+declared type and turned into an RDF term, which the store binds by a VALUES
+block at the start of the WHERE group, written by pyoxigraph's own term serializer. A wrong value raises `ParameterError` (400)
 naming the parameter and what would be valid.
 
 As of a date (README "Time"): the queries list a relation on D when it may hold

@@ -4,8 +4,10 @@ Every function below is pure: it takes a store, a `Network` read from one, or a
 graph, and returns a graph or a `Table`, so the CLI, the API and the benchmarks
 share them.
 
-- `projection(store, name, as_of)` — `organizations`, `people`, `municipalities`
-  or `governance` (organisations and people together) as a networkx multigraph;
+- `projection(store, name, as_of)` — `organizations`, `people`, `municipalities`,
+  `co-membership` (municipalities linked once per pair, `weight` = networks shared; see
+  `graph.network.co_membership`) or `governance` (organisations and people together)
+  as a networkx multigraph;
   nodes carry `label` (German), `type`, `type_label` (and for municipalities
   `ags`, `kreis`, `regierungsbezirk`, `population`), edges `relation`, `role`,
   `start`/`end` (the period's bounds as given, absent when unknown; `start_rule`/`end_rule`
@@ -31,6 +33,7 @@ import networkx as nx
 
 from graph.errors import GovgraphError
 from graph.time import first_day, last_day
+from graph.network.co_membership import co_membership
 from graph.network.relations import Entity, Network, Relation, read_network
 from graph.store.store import GraphStore
 
@@ -38,7 +41,7 @@ ORGANISATION_RELATIONS = (
     "sub-organisation", "membership", "coordination", "support", "funding", "involvement", "steering", "replaces",
 )
 PERSON_RELATIONS = ("post", "head", "membership", "coordination", "involvement")
-PROJECTIONS = ("organizations", "people", "municipalities", "governance")
+PROJECTIONS = ("organizations", "people", "municipalities", "governance", "co-membership")
 # Links without a period of their own: they hold while both ends exist.
 PLAIN_RELATIONS = ("sub-organisation", "head", "steering", "replaces")
 METRICS = ("degree", "betweenness", "pagerank", "brokerage", "components", "communities", "chains")
@@ -112,6 +115,8 @@ def project(network: Network, name: str, as_of: date | None = None) -> nx.MultiD
     relations = [r for r in network.relations if as_of is None or _holds_on(network, r, as_of)]
     if name == "municipalities":
         graph = _co_membership(network, relations, as_of)
+    elif name == "co-membership":
+        graph = co_membership(network, relations)
     else:
         graph = nx.MultiDiGraph()
         for relation in relations:
@@ -277,14 +282,14 @@ def _node_row(graph: nx.Graph, node: str) -> dict[str, object]:
 
 
 def simple_graph(graph: nx.Graph, directed: bool = False) -> nx.Graph:
-    """Collapse parallel relations into one edge whose `weight` counts them."""
+    """Collapse parallel relations into one edge whose `weight` adds up theirs (1 each, unless an edge has a weight)."""
     simple = nx.DiGraph() if directed and graph.is_directed() else nx.Graph()
     simple.add_nodes_from(graph.nodes(data=True))
-    for source, target in graph.edges():
+    for source, target, weight in graph.edges(data="weight", default=1):
         if simple.has_edge(source, target):
-            simple[source][target]["weight"] += 1
+            simple[source][target]["weight"] += weight
         else:
-            simple.add_edge(source, target, weight=1)
+            simple.add_edge(source, target, weight=weight)
     return simple
 
 

@@ -66,7 +66,7 @@ def draw(graph: nx.Graph, image_format: str = "png") -> bytes:
     axes.set_title(title(graph), fontsize=14, loc="left")
     if count == 0:
         axes.text(0.5, 0.5, "Keine Beziehungen an diesem Datum", ha="center", va="center", fontsize=14)
-        return _save(figure, image_format)
+        return save_figure(figure, image_format)
 
     positions = _layout(graph)
     types = sorted({data.get("type", "") for _, data in graph.nodes(data=True)})
@@ -132,7 +132,7 @@ def draw(graph: nx.Graph, image_format: str = "png") -> bytes:
     figure.legend(handles=node_legend, title="Typ", loc="outside right upper", fontsize=9, frameon=False)
     figure.legend(handles=edge_legend, title="Beziehung", loc="outside right lower", fontsize=9, frameon=False)
     axes.margins(0.08)
-    return _save(figure, image_format)
+    return save_figure(figure, image_format)
 
 
 def _label_shared_groups(graph: nx.Graph, positions: dict, axes) -> None:
@@ -154,7 +154,8 @@ def _relation_style(relation: str) -> tuple[str, str, str]:
     return RELATION_STYLES.get(relation, (relation, "#444444", "solid"))
 
 
-def _save(figure: Figure, image_format: str) -> bytes:
+def save_figure(figure: Figure, image_format: str) -> bytes:
+    """The figure as PNG or SVG bytes (SVG text stays searchable; no timestamps)."""
     buffer = io.BytesIO()
     # Text stays text in SVG (searchable, selectable); no timestamps, so equal graphs give equal files.
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "govgraph"}):

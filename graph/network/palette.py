@@ -6,6 +6,7 @@ PROJECTION_TITLES = {
     "organizations": "Organisationsnetz",
     "people": "Personen und Organisationen",
     "municipalities": "Kommunen und ihre gemeinsamen Mitgliedschaften",
+    "co-membership": "Kommunen nach gemeinsamen Netzwerken",
     "governance": "Organisationen und Personen",
 }
 # relation -> (German legend label, colour, line style): each relation keeps its look in every picture.

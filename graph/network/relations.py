@@ -100,10 +100,11 @@ _CLASS_HIERARCHY = "SELECT DISTINCT ?class ?super WHERE { ?class rdfs:subClassOf
 _CLASS_LABELS = """SELECT ?class ?label WHERE {
   ?class a ?metaclass VALUES ?metaclass { <http://www.w3.org/2002/07/owl#Class> rdfs:Class }
   ?class rdfs:label|skos:prefLabel ?label FILTER(langMatches(lang(?label), "de")) }"""
-_MUNICIPALITIES = """SELECT ?node ?ags ?population ?kreis ?regierungsbezirk WHERE {
+_MUNICIPALITIES = """SELECT ?node ?ags ?population ?kreis ?regierungsbezirk ?latitude ?longitude WHERE {
   ?node a gg:Municipality .
   OPTIONAL { ?node org:identifier ?ags }
   OPTIONAL { ?node gg:population ?population }
+  OPTIONAL { ?node schema:latitude ?latitude ; schema:longitude ?longitude }
   OPTIONAL { ?node gg:inDistrict/skos:prefLabel ?kreis FILTER(langMatches(lang(?kreis), "de")) }
   OPTIONAL { ?node gg:inAdministrativeDistrict/skos:prefLabel ?regierungsbezirk
              FILTER(langMatches(lang(?regierungsbezirk), "de")) } }"""
@@ -305,6 +306,9 @@ def _municipality_attributes(store: GraphStore) -> dict[str, dict[str, object]]:
                 values[name] = row[name].value
         if row["population"] is not None:
             values["population"] = int(row["population"].value)
+        for name in ("latitude", "longitude"):
+            if row[name] is not None:
+                values[name] = float(row[name].value)
         attributes[row["node"].value] = values
     return attributes
 

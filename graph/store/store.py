@@ -113,7 +113,9 @@ class EmbeddedStore(GraphStore):
         if named_graph_uris:
             options["named_graphs"] = [pyoxigraph.NamedNode(uri) for uri in named_graph_uris]
         if substitutions:
-            options["substitutions"] = {pyoxigraph.Variable(name): term for name, term in substitutions.items()}
+            # Not pyoxigraph's `substitutions`: they are applied after the query is planned, so a bound parameter
+            # does not narrow the plan (entity-sources on the real network: 2.4 s with them, 0.02 s with VALUES).
+            sparql = bind_values(sparql, substitutions)
         try:
             return self._store.query(sparql, **options)
         except SyntaxError as error:
@@ -259,7 +261,7 @@ def _rdf_format(media_type: str) -> pyoxigraph.RdfFormat:
     return rdf_format
 
 
-# --- Binding values into query text for remote servers --------------------------------------
+# --- Binding values into query text --------------------------------------
 
 def bind_values(sparql: str, substitutions: Mapping[str, Term], note: str | None = None) -> str:
     """Bind variables by a VALUES block at the start of the query's WHERE group (on a line of its own after `note`).
