@@ -45,6 +45,10 @@ class Settings:
     remote_query_url: str | None = None
     remote_update_url: str | None = None
     remote_store_url: str | None = None
+    remote_default_graph: str | None = None
+    remote_user: str | None = None
+    remote_password: str | None = None
+    remote_token: str | None = None
     query_timeout: float = 30.0
     update_timeout: float = 120.0
     update_token: str | None = None
@@ -74,7 +78,8 @@ class Settings:
             overrides["refdata_reference_year"] = env["GOVGRAPH_REFDATA_YEAR"]
         if env.get("GOVGRAPH_STORE"):
             overrides["backend"] = env["GOVGRAPH_STORE"]
-        for name in ("remote_query_url", "remote_update_url", "remote_store_url"):
+        for name in ("remote_query_url", "remote_update_url", "remote_store_url", "remote_default_graph",
+                     "remote_user", "remote_password", "remote_token"):
             value = env.get("GOVGRAPH_" + name.upper())
             if value:
                 overrides[name] = value

@@ -18,7 +18,7 @@ import requests
 
 from graph.build import build
 from graph.config import Settings
-from graph.store import EmbeddedStore, RemoteStore, current_store_path
+from graph.store import EmbeddedStore, RemoteStore, current_store_path, remote_store as open_remote_store
 
 BASE = "https://w3id.org/govgraph"
 
@@ -109,17 +109,51 @@ def remote_settings(settings: Settings, oxigraph_server: str, tmp_path_factory: 
 @pytest.fixture(scope="session")
 def remote_store(remote_settings: Settings) -> RemoteStore:
     """The remote backend talking to the real Oxigraph server."""
-    return RemoteStore(
-        remote_settings.remote_query_url,
-        remote_settings.remote_update_url,
-        remote_settings.remote_store_url,
+    return open_remote_store(remote_settings)
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory):
+    """A real Virtuoso 7 (Debian's virtuoso-opensource) on 127.0.0.1 with a fresh database."""
+    from bench import virtuoso as launcher
+
+    instance = launcher.start(tmp_path_factory.mktemp("virtuoso"), memory_mb=512)
+    yield instance
+    instance.stop()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_settings(settings: Settings, virtuoso, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings selecting the remote backend on the test's Virtuoso, with the graph built into it."""
+    from bench.virtuoso import PASSWORD, USER
+
+    remote = settings.with_(
+        backend="remote",
+        data_dir=tmp_path_factory.mktemp("virtuoso-data"),
+        remote_query_url=virtuoso.query_url,
+        remote_update_url=virtuoso.update_url,
+        remote_store_url=virtuoso.store_url,
+        remote_default_graph=settings.graph_iri("union"),
+        remote_user=USER,
+        remote_password=PASSWORD,
     )
+    build(remote)
+    return remote
 
 
-@pytest.fixture(scope="session", params=["embedded", "remote"])
+@pytest.fixture(scope="session")
+def virtuoso_store(virtuoso_settings: Settings) -> RemoteStore:
+    """The remote backend talking to the real Virtuoso."""
+    return open_remote_store(virtuoso_settings)
+
+
+BACKENDS = {"embedded": "graph_store", "oxigraph": "remote_store", "virtuoso": "virtuoso_store"}
+
+
+@pytest.fixture(scope="session", params=list(BACKENDS))
 def any_store(request: pytest.FixtureRequest):
-    """Each backend in turn, holding the same built graph."""
-    return request.getfixturevalue("graph_store" if request.param == "embedded" else "remote_store")
+    """Each backend in turn (embedded, Oxigraph server, Virtuoso), holding the same built graph."""
+    return request.getfixturevalue(BACKENDS[request.param])
 
 
 @pytest.fixture(scope="session")

@@ -61,9 +61,9 @@ KROEGER = ID + "person/sebastian-kroeger"
 AMT = ID + "organization/amt-fuer-stadterneuerung-dortmund"
 
 
-def rows(graph_store, query: str) -> list[dict[str, object]]:
+def rows(any_store, query: str) -> list[dict[str, object]]:
     """SELECT results as dicts of variable name -> term (unbound variables left out)."""
-    solutions = graph_store.query(PREFIXES + query)
+    solutions = any_store.query(PREFIXES + query)
     names = [variable.value for variable in solutions.variables]
     result = []
     for solution in solutions:
@@ -76,13 +76,13 @@ def rows(graph_store, query: str) -> list[dict[str, object]]:
     return result
 
 
-def values(graph_store, query: str, name: str) -> set[str]:
+def values(any_store, query: str, name: str) -> set[str]:
     """The lexical values (IRI strings or literal forms) of one variable, as a set."""
-    return {row[name].value for row in rows(graph_store, query) if name in row}
+    return {row[name].value for row in rows(any_store, query) if name in row}
 
 
-def ask(graph_store, query: str) -> bool:
-    return bool(graph_store.query(PREFIXES + query))
+def ask(any_store, query: str) -> bool:
+    return bool(any_store.query(PREFIXES + query))
 
 
 def typed(term) -> tuple[str, str]:
@@ -93,26 +93,26 @@ def typed(term) -> tuple[str, str]:
 # --- the network and its parts -------------------------------------------------
 
 
-def test_which_working_groups_belong_to_the_network(graph_store):
+def test_which_working_groups_belong_to_the_network(any_store):
     """Which working groups (AGs) belong to the Netzwerk Stadtentwicklung NRW?"""
     query = """
         SELECT ?group WHERE {
             ?group org:subOrganizationOf o:netzwerk-stadtentwicklung-nrw ;
                    org:classification type:working-group .
         }"""
-    assert values(graph_store, query, "group") == WORKING_GROUPS
+    assert values(any_store, query, "group") == WORKING_GROUPS
 
 
-def test_network_lists_its_sub_organisations(graph_store):
+def test_network_lists_its_sub_organisations(any_store):
     """Which bodies does the network have (seen from the network, via the entailed inverse)?"""
     query = "SELECT ?unit WHERE { o:netzwerk-stadtentwicklung-nrw org:hasSubOrganization ?unit }"
-    assert values(graph_store, query, "unit") == WORKING_GROUPS | {
+    assert values(any_store, query, "unit") == WORKING_GROUPS | {
         ID + "organization/vorstand-netzwerk-stadtentwicklung-nrw",
         ID + "organization/koordinierungsrunde-netzwerk-stadtentwicklung-nrw",
     }
 
 
-def test_working_group_labels_are_german(graph_store):
+def test_working_group_labels_are_german(any_store):
     """What are the working groups called (German label, via rdfs:label as any client reads it)?"""
     query = """
         SELECT ?label WHERE {
@@ -121,7 +121,7 @@ def test_working_group_labels_are_german(graph_store):
                    rdfs:label ?label .
             FILTER(LANG(?label) = "de")
         }"""
-    assert values(graph_store, query, "label") == {
+    assert values(any_store, query, "label") == {
         "AG Stadtumbau",
         "AG Baulandmanagement",
         "AG Soziale Stadt",
@@ -130,14 +130,14 @@ def test_working_group_labels_are_german(graph_store):
     }
 
 
-def test_topics_of_the_network(graph_store):
+def test_topics_of_the_network(any_store):
     """Which topics does the network deal with?"""
     query = """
         SELECT ?label WHERE {
             o:netzwerk-stadtentwicklung-nrw dcterms:subject ?topic .
             ?topic skos:prefLabel ?label . FILTER(LANG(?label) = "de")
         }"""
-    assert values(graph_store, query, "label") == {
+    assert values(any_store, query, "label") == {
         "Stadtentwicklung",
         "Städtebauförderung",
         "demografischer Wandel",
@@ -146,10 +146,10 @@ def test_topics_of_the_network(graph_store):
     }
 
 
-def test_definition_of_stadtumbau_and_its_source(graph_store):
+def test_definition_of_stadtumbau_and_its_source(any_store):
     """What does "Stadtumbau" mean, and which sentence of which source says so?"""
     result = rows(
-        graph_store,
+        any_store,
         """
         SELECT ?definition ?source ?exact WHERE {
             topic:stadtumbau skos:definition ?definition ; dcterms:source ?quote .
@@ -167,19 +167,19 @@ def test_definition_of_stadtumbau_and_its_source(graph_store):
     ]
 
 
-def test_homepage_of_the_network(graph_store):
+def test_homepage_of_the_network(any_store):
     """Where can one read more about the network?"""
     query = "SELECT ?page WHERE { o:netzwerk-stadtentwicklung-nrw foaf:homepage ?page }"
-    assert values(graph_store, query, "page") == {"https://netzwerk-stadtentwicklung.nrw/"}
+    assert values(any_store, query, "page") == {"https://netzwerk-stadtentwicklung.nrw/"}
 
 
-def test_lenkungskreis_of_the_ag_stadtumbau(graph_store):
+def test_lenkungskreis_of_the_ag_stadtumbau(any_store):
     """Which steering circle does the AG Stadtumbau have?"""
     query = """
         SELECT ?body WHERE {
             ?body org:subOrganizationOf o:ag-stadtumbau ; org:classification type:steering-circle .
         }"""
-    assert values(graph_store, query, "body") == {ID + "organization/lenkungskreis-ag-stadtumbau"}
+    assert values(any_store, query, "body") == {ID + "organization/lenkungskreis-ag-stadtumbau"}
 
 
 # --- coordination of the AG Stadtumbau ------------------------------------------
@@ -198,21 +198,21 @@ COORDINATOR_ON_DAY = """
     }"""
 
 
-def test_who_coordinates_the_ag_stadtumbau_in_march_2025(graph_store):
+def test_who_coordinates_the_ag_stadtumbau_in_march_2025(any_store):
     """Who coordinates the AG Stadtumbau on 1 March 2025, and for which municipality?"""
-    result = rows(graph_store, COORDINATOR_ON_DAY % "2025-03-01")
+    result = rows(any_store, COORDINATOR_ON_DAY % "2025-03-01")
     assert [(r["coordinator"].value, r["municipality"].value) for r in result] == [(AMT, DORTMUND)]
 
 
-def test_nobody_known_to_coordinate_the_ag_stadtumbau_in_december_2024(graph_store):
+def test_nobody_known_to_coordinate_the_ag_stadtumbau_in_december_2024(any_store):
     """Who coordinates the AG Stadtumbau on 1 December 2024? The sources name no one (Dortmund starts in 2025)."""
-    assert rows(graph_store, COORDINATOR_ON_DAY % "2024-12-01") == []
+    assert rows(any_store, COORDINATOR_ON_DAY % "2024-12-01") == []
 
 
-def test_source_and_quote_behind_the_coordination(graph_store):
+def test_source_and_quote_behind_the_coordination(any_store):
     """On what source, and on which exact sentences, rests the fact that the Amt coordinates the AG?"""
     result = rows(
-        graph_store,
+        any_store,
         """
         SELECT ?source ?exact WHERE {
             ?coordination org:member o:amt-fuer-stadterneuerung-dortmund ;
@@ -232,10 +232,10 @@ def test_source_and_quote_behind_the_coordination(graph_store):
     }
 
 
-def test_press_release_publisher_and_date(graph_store):
+def test_press_release_publisher_and_date(any_store):
     """Who published the press release, and when?"""
     result = rows(
-        graph_store,
+        any_store,
         """
         SELECT ?publisher ?issued ?url WHERE {
             src:pressemitteilung-dortmund-2024-12 dcterms:publisher/skos:prefLabel ?publisher ;
@@ -254,10 +254,10 @@ def test_press_release_publisher_and_date(graph_store):
 # --- Sebastian Kröger ------------------------------------------------------------
 
 
-def test_since_when_is_kroeger_speaker_of_the_ag_stadtumbau(graph_store):
+def test_since_when_is_kroeger_speaker_of_the_ag_stadtumbau(any_store):
     """Since when is Sebastian Kröger speaker of the AG Stadtumbau (only the month is known)?"""
     result = rows(
-        graph_store,
+        any_store,
         """
         SELECT ?begin WHERE {
             ?membership org:member p:sebastian-kroeger ; org:organization o:ag-stadtumbau ;
@@ -268,10 +268,10 @@ def test_since_when_is_kroeger_speaker_of_the_ag_stadtumbau(graph_store):
     assert [typed(r["begin"]) for r in result] == [("2024-11", XSD + "gYearMonth")]
 
 
-def test_who_sits_on_the_board(graph_store):
+def test_who_sits_on_the_board(any_store):
     """Who sits on the board (Vorstand) of the network, and since when (where known)?"""
     result = rows(
-        graph_store,
+        any_store,
         """
         SELECT ?member ?begin WHERE {
             ?membership org:organization o:vorstand-netzwerk-stadtentwicklung-nrw ;
@@ -283,11 +283,11 @@ def test_who_sits_on_the_board(graph_store):
     assert answer == {(KROEGER, "2024-11"), (MINISTRY, None)}
 
 
-def test_who_heads_the_amt_fuer_stadterneuerung(graph_store):
+def test_who_heads_the_amt_fuer_stadterneuerung(any_store):
     """Who heads Dortmund's Amt für Stadterneuerung (as head, and through the post of Leitung)?"""
-    heads = values(graph_store, "SELECT ?person WHERE { ?person org:headOf o:amt-fuer-stadterneuerung-dortmund }", "person")
+    heads = values(any_store, "SELECT ?person WHERE { ?person org:headOf o:amt-fuer-stadterneuerung-dortmund }", "person")
     holders = values(
-        graph_store,
+        any_store,
         """
         SELECT ?person WHERE {
             o:amt-fuer-stadterneuerung-dortmund org:hasPost ?post .
@@ -298,17 +298,17 @@ def test_who_heads_the_amt_fuer_stadterneuerung(graph_store):
     assert heads == holders == {KROEGER}
 
 
-def test_amt_is_part_of_the_city_of_dortmund(graph_store):
+def test_amt_is_part_of_the_city_of_dortmund(any_store):
     """Is the Amt für Stadterneuerung part of the City of Dortmund, and is Kröger thereby a member of the Amt?"""
-    assert ask(graph_store, "ASK { o:amt-fuer-stadterneuerung-dortmund org:subOrganizationOf o:gemeinde-05913000 }")
-    assert ask(graph_store, "ASK { o:gemeinde-05913000 org:hasUnit o:amt-fuer-stadterneuerung-dortmund }")
-    assert ask(graph_store, "ASK { p:sebastian-kroeger org:memberOf o:amt-fuer-stadterneuerung-dortmund }")
+    assert ask(any_store, "ASK { o:amt-fuer-stadterneuerung-dortmund org:subOrganizationOf o:gemeinde-05913000 }")
+    assert ask(any_store, "ASK { o:gemeinde-05913000 org:hasUnit o:amt-fuer-stadterneuerung-dortmund }")
+    assert ask(any_store, "ASK { p:sebastian-kroeger org:memberOf o:amt-fuer-stadterneuerung-dortmund }")
 
 
-def test_what_kroegers_appointment_resulted_in(graph_store):
+def test_what_kroegers_appointment_resulted_in(any_store):
     """What did Kröger's appointment in November 2024 result in?"""
     result = rows(
-        graph_store,
+        any_store,
         """
         SELECT ?organization ?month WHERE {
             ?appointment a prov:Activity ; time:hasTime/time:inXSDgYearMonth ?month ;
@@ -322,10 +322,10 @@ def test_what_kroegers_appointment_resulted_in(graph_store):
     }
 
 
-def test_people_in_the_graph(graph_store):
+def test_people_in_the_graph(any_store):
     """Which people does the graph know?"""
     query = 'SELECT ?name WHERE { ?person a foaf:Person ; rdfs:label ?name . FILTER(LANG(?name) = "de") }'
-    assert values(graph_store, query, "name") == {
+    assert values(any_store, query, "name") == {
         "Sebastian Kröger", "Hermann Temme", "Johannes Schlütz",  # the press release, driburg-news.de
         # the histories of the former networks (graph/sources/*-chronik.ttl)
         "Robin Denstorff", "Eliza Dieckmann", "Christof Sommer", "Dr. Reiner Austermann", "Markus Baier", "Christoph Weber",
@@ -336,20 +336,20 @@ def test_people_in_the_graph(graph_store):
 # --- Dortmund's memberships, the proposal and the fees ---------------------------
 
 
-def test_where_dortmund_is_or_was_engaged(graph_store):
+def test_where_dortmund_is_or_was_engaged(any_store):
     """In which organisations is (or was) the City of Dortmund a member?"""
     query = """
         SELECT ?organization WHERE {
             o:gemeinde-05913000 org:hasMembership ?membership .
             ?membership org:organization ?organization ; org:role role:mitgliedskommune .
         }"""
-    assert values(graph_store, query, "organization") == WORKING_GROUPS | FORMER_NETWORKS | {NETWORK}
+    assert values(any_store, query, "organization") == WORKING_GROUPS | FORMER_NETWORKS | {NETWORK}
 
 
-def test_proposal_to_extend_dortmunds_membership(graph_store):
+def test_proposal_to_extend_dortmunds_membership(any_store):
     """What is proposed about Dortmund's membership: by whom, to whom, until when, at what annual cost, in what state?"""
     result = rows(
-        graph_store,
+        any_store,
         """
         SELECT ?by ?to ?until ?value ?currency ?status WHERE {
             ?proposal schema:about m:stadt-dortmund-netzwerk-stadtentwicklung-nrw ;
@@ -368,19 +368,19 @@ def test_proposal_to_extend_dortmunds_membership(graph_store):
     assert row["status"].value == ID + "proposal-status/vorgeschlagen"
 
 
-def test_proposal_is_not_a_decision(graph_store):
+def test_proposal_is_not_a_decision(any_store):
     """Has the council decided the extension? The sources say only that it is proposed."""
     assert not ask(
-        graph_store,
+        any_store,
         "ASK { ?decision a prov:Activity ; schema:about|prov:used m:stadt-dortmund-netzwerk-stadtentwicklung-nrw }",
     )
-    assert ask(graph_store, "ASK { ?proposal schema:creativeWorkStatus status:vorgeschlagen }")
+    assert ask(any_store, "ASK { ?proposal schema:creativeWorkStatus status:vorgeschlagen }")
 
 
-def test_what_dortmund_pays_per_year(graph_store):
+def test_what_dortmund_pays_per_year(any_store):
     """What does Dortmund pay per year for the network membership now (the fee that replaced the old ones)?"""
     result = rows(
-        graph_store,
+        any_store,
         """
         SELECT ?value ?currency WHERE {
             ?fee schema:customer o:gemeinde-05913000 ;
@@ -393,10 +393,10 @@ def test_what_dortmund_pays_per_year(graph_store):
     assert [(float(r["value"].value), r["currency"].value) for r in result] == [(5000.0, "EUR")]
 
 
-def test_former_fees_are_approximate(graph_store):
+def test_former_fees_are_approximate(any_store):
     """What did Dortmund pay before, for the five former networks? About ("gut") 12,000 EUR a year, not an exact sum."""
     result = rows(
-        graph_store,
+        any_store,
         """
         SELECT ?fee ?minimum ?exact ?currency ?wording WHERE {
             ?newer dcterms:replaces ?fee .
@@ -412,14 +412,14 @@ def test_former_fees_are_approximate(graph_store):
     assert float(row["minimum"].value) == 12000 and row["currency"].value == "EUR"
     assert "exact" not in row
     assert row["wording"].value == "gut 12.000 Euro"
-    covered = values(graph_store, f"SELECT ?org WHERE {{ <{row['fee'].value}> dcterms:relation/org:organization ?org }}", "org")
+    covered = values(any_store, f"SELECT ?org WHERE {{ <{row['fee'].value}> dcterms:relation/org:organization ?org }}", "org")
     assert covered == FORMER_NETWORKS
 
 
-def test_fee_tiers_of_the_network(graph_store):
+def test_fee_tiers_of_the_network(any_store):
     """What do member municipalities pay: which tiers of the fee schedule are known?"""
     result = rows(
-        graph_store,
+        any_store,
         """
         SELECT ?position ?value WHERE {
             o:netzwerk-stadtentwicklung-nrw dcterms:relation ?schedule .
@@ -434,10 +434,10 @@ def test_fee_tiers_of_the_network(graph_store):
 # --- history: the merger, the founding, the former networks ---------------------
 
 
-def test_which_networks_merged_in_2024(graph_store):
+def test_which_networks_merged_in_2024(any_store):
     """Which networks merged in 2024, into which organisation, and when exactly (where a source says)?"""
     originals = values(
-        graph_store,
+        any_store,
         """
         SELECT ?original WHERE {
             ?merger a org:ChangeEvent ; org:originalOrganization ?original ;
@@ -448,7 +448,7 @@ def test_which_networks_merged_in_2024(graph_store):
     )
     assert originals == FORMER_NETWORKS
     days = values(
-        graph_store,
+        any_store,
         """
         SELECT ?day WHERE {
             ?merger a org:ChangeEvent ; org:resultingOrganization o:netzwerk-stadtentwicklung-nrw ;
@@ -459,7 +459,7 @@ def test_which_networks_merged_in_2024(graph_store):
     assert days == {"2024-01-01"}
 
 
-def test_names_of_the_former_networks(graph_store):
+def test_names_of_the_former_networks(any_store):
     """What were the five former networks called?"""
     query = """
         SELECT ?name WHERE {
@@ -467,7 +467,7 @@ def test_names_of_the_former_networks(graph_store):
             ?network org:classification type:former-network ; skos:prefLabel ?name .
             FILTER(LANG(?name) = "de")
         }"""
-    assert values(graph_store, query, "name") == {
+    assert values(any_store, query, "name") == {
         "Forum Baulandmanagement NRW",
         "Stadtumbaunetzwerk NRW",
         "Städtenetz Soziale Stadt NRW",
@@ -476,23 +476,23 @@ def test_names_of_the_former_networks(graph_store):
     }
 
 
-def test_which_sources_say_the_ag_baulandmanagement_continues_the_forum(graph_store):
+def test_which_sources_say_the_ag_baulandmanagement_continues_the_forum(any_store):
     """Which sources attest that the AG Baulandmanagement replaced the Forum Baulandmanagement NRW?"""
     query = """
         SELECT ?graph WHERE {
             GRAPH ?graph { o:ag-baulandmanagement dcterms:replaces o:forum-baulandmanagement-nrw }
         }"""
-    assert values(graph_store, query, "graph") == {
+    assert values(any_store, query, "graph") == {
         f"{BASE}/graph/pressemitteilung-dortmund-2024-12",
         f"{BASE}/graph/netzwerk-stadtentwicklung-ueber",
         f"{BASE}/graph/forum-bauland-netzwerk",
     }
 
 
-def test_legal_basis_of_the_former_networks(graph_store):
+def test_legal_basis_of_the_former_networks(any_store):
     """On which legal provisions were the former networks based?"""
     result = rows(
-        graph_store,
+        any_store,
         """
         SELECT ?network ?provision WHERE {
             ?network org:classification type:former-network ; dcterms:conformsTo ?law .
@@ -503,10 +503,10 @@ def test_legal_basis_of_the_former_networks(graph_store):
     assert {r["provision"].value for r in result} == {"§ 2 GkG NRW", "§ 3 GkG NRW"}
 
 
-def test_when_and_where_the_network_was_founded(graph_store):
+def test_when_and_where_the_network_was_founded(any_store):
     """When and where was the network founded, according to which sources?"""
     result = rows(
-        graph_store,
+        any_store,
         """
         SELECT ?day ?place ?host ?source WHERE {
             ?assembly prov:generated o:netzwerk-stadtentwicklung-nrw ;
@@ -525,10 +525,10 @@ def test_when_and_where_the_network_was_founded(graph_store):
     }
 
 
-def test_who_attended_the_founding_assembly(graph_store):
+def test_who_attended_the_founding_assembly(any_store):
     """Which mayors attended the founding assembly, and of which towns?"""
     result = rows(
-        graph_store,
+        any_store,
         """
         SELECT ?person ?town WHERE {
             ?assembly prov:generated o:netzwerk-stadtentwicklung-nrw ; schema:attendee ?person .
@@ -541,7 +541,7 @@ def test_who_attended_the_founding_assembly(graph_store):
     }
 
 
-def test_member_municipalities_known_by_name(graph_store):
+def test_member_municipalities_known_by_name(any_store):
     """Which member municipalities of the network are named in the sources (with their official keys)?"""
     query = """
         SELECT ?key WHERE {
@@ -549,43 +549,43 @@ def test_member_municipalities_known_by_name(graph_store):
                         org:member ?municipality .
             ?municipality org:identifier ?key .
         }"""
-    assert values(graph_store, query, "key") == {"05913000", "05762016", "05762028"}
+    assert values(any_store, query, "key") == {"05913000", "05762016", "05762028"}
 
 
-def test_lead_municipality_of_the_former_stadtumbaunetzwerk(graph_store):
+def test_lead_municipality_of_the_former_stadtumbaunetzwerk(any_store):
     """Which municipality was federführend in the former Stadtumbaunetzwerk NRW?"""
     query = """
         SELECT ?key WHERE {
             ?coordination org:organization o:stadtumbaunetzwerk-nrw ; org:role role:federfuehrende-kommune ;
                           org:member/org:identifier ?key .
         }"""
-    assert values(graph_store, query, "key") == {"05911000"}
+    assert values(any_store, query, "key") == {"05911000"}
 
 
 # --- the Land, authorities and supporters ----------------------------------------
 
 
-def test_authorities_that_may_be_involved(graph_store):
+def test_authorities_that_may_be_involved(any_store):
     """Which authorities can be involved on occasion in the network's further bodies?"""
     query = """
         SELECT ?authority WHERE {
             ?involvement a prov:Influence ; org:role role:anlassbezogene-einbindung ; prov:influencer ?authority .
         }"""
-    assert values(graph_store, query, "authority") == DISTRICT_GOVERNMENTS | {MINISTRY}
+    assert values(any_store, query, "authority") == DISTRICT_GOVERNMENTS | {MINISTRY}
 
 
-def test_a_possible_involvement_is_no_membership(graph_store):
+def test_a_possible_involvement_is_no_membership(any_store):
     """Regression: "können ... eingebunden werden" listed six authorities as members of the network."""
     query = """
         SELECT ?member WHERE { ?membership a org:Membership ; org:organization o:netzwerk-stadtentwicklung-nrw ;
                                            org:member ?member . }"""
-    assert not values(graph_store, query, "member") & (DISTRICT_GOVERNMENTS | {MINISTRY})
+    assert not values(any_store, query, "member") & (DISTRICT_GOVERNMENTS | {MINISTRY})
 
 
-def test_ministry_responsible_for_urban_development(graph_store):
+def test_ministry_responsible_for_urban_development(any_store):
     """Which ministry is responsible for urban development, and what is its short name?"""
     result = rows(
-        graph_store,
+        any_store,
         """
         SELECT ?ministry ?name ?short WHERE {
             ?ministry org:classification type:state-ministry ; org:purpose topic:stadtentwicklung ;
@@ -599,28 +599,28 @@ def test_ministry_responsible_for_urban_development(graph_store):
     ]
 
 
-def test_who_supports_the_network(graph_store):
+def test_who_supports_the_network(any_store):
     """Who supports (sponsors) the network, and who the AG Stadtumbau?"""
-    network = values(graph_store, "SELECT ?who WHERE { o:netzwerk-stadtentwicklung-nrw schema:sponsor ?who }", "who")
+    network = values(any_store, "SELECT ?who WHERE { o:netzwerk-stadtentwicklung-nrw schema:sponsor ?who }", "who")
     assert network == {ID + "organization/kommunale-spitzenverbaende-nrw", ID + "organization/land-nrw"}
-    group = values(graph_store, "SELECT ?who WHERE { o:ag-stadtumbau schema:sponsor ?who }", "who")
+    group = values(any_store, "SELECT ?who WHERE { o:ag-stadtumbau schema:sponsor ?who }", "who")
     assert group == {ID + "organization/externe-fachberatungen-ag-stadtumbau"}
 
 
-def test_how_the_land_funds_the_network(graph_store):
+def test_how_the_land_funds_the_network(any_store):
     """With what does the Land NRW fund the network?"""
     query = """
         SELECT ?programme WHERE {
             ?grant schema:funder o:land-nrw ; schema:fundedItem o:netzwerk-stadtentwicklung-nrw ;
                    dcterms:subject ?programme .
         }"""
-    assert values(graph_store, query, "programme") == {ID + "topic/staedtebaufoerderung"}
+    assert values(any_store, query, "programme") == {ID + "topic/staedtebaufoerderung"}
 
 
-def test_staedtetag_in_the_coordination_round(graph_store):
+def test_staedtetag_in_the_coordination_round(any_store):
     """What part does the Städtetag NRW play, and since when is that announced?"""
     result = rows(
-        graph_store,
+        any_store,
         """
         SELECT ?body ?role ?issued WHERE {
             ?membership org:member o:staedtetag-nrw ; org:organization ?body ; org:role ?role ;
@@ -637,23 +637,23 @@ def test_staedtetag_in_the_coordination_round(graph_store):
     ]
 
 
-def test_board_steers_the_network(graph_store):
+def test_board_steers_the_network(any_store):
     """Who steers the network?"""
     query = """
         SELECT ?body WHERE {
             o:netzwerk-stadtentwicklung-nrw prov:wasInfluencedBy ?body .
             ?body org:classification type:board .
         }"""
-    assert values(graph_store, query, "body") == {ID + "organization/vorstand-netzwerk-stadtentwicklung-nrw"}
+    assert values(any_store, query, "body") == {ID + "organization/vorstand-netzwerk-stadtentwicklung-nrw"}
 
 
 # --- provenance of everything ----------------------------------------------------
 
 
-def test_every_membership_names_its_source(graph_store):
+def test_every_membership_names_its_source(any_store):
     """Does every membership, post and event say where it comes from?"""
     assert not ask(
-        graph_store,
+        any_store,
         """
         ASK {
             { ?fact a org:Membership } UNION { ?fact a org:Post } UNION { ?fact a prov:Activity }
@@ -671,10 +671,10 @@ def test_every_membership_names_its_source(graph_store):
         ("driburg-news-gruendung", ("2026-11", XSD + "gYearMonth")),
     ],
 )
-def test_sources_have_title_publisher_date_and_address(graph_store, source, date):
+def test_sources_have_title_publisher_date_and_address(any_store, source, date):
     """Which sources does the graph rest on, with title, publisher, date and address?"""
     result = rows(
-        graph_store,
+        any_store,
         f"""
         SELECT ?title ?publisher ?date ?url WHERE {{
             <{ID}source/{source}> dcterms:title ?title ; dcterms:publisher ?publisher ;

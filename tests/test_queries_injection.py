@@ -112,13 +112,13 @@ def test_boolean_and_enum_parameters_over_http(client, text: str):
 def test_a_bound_term_is_never_spliced_into_the_query_text(remote_store, monkeypatch):
     """The remote backend's VALUES block is written from pyoxigraph terms: quotes and braces stay inside one literal."""
     sent: list[str] = []
-    original = remote_store._post
+    original = remote_store._send
 
-    def recording(url, syntax_kind="query", **kwargs):
+    def recording(session, method, url, what, sparql, **kwargs):
         sent.append(dict(kwargs["data"])["query"])
-        return original(url, syntax_kind, **kwargs)
+        return original(session, method, url, what, sparql, **kwargs)
 
-    monkeypatch.setattr(remote_store, "_post", recording)
+    monkeypatch.setattr(remote_store, "_send", recording)
     hostile = 'x" } UNION { ?s ?p ?o } #'
     run_named_query(remote_store, ECHO, {"text": hostile}, id_base=ID)
     assert str(pyoxigraph.Literal(hostile)) in sent[0]

@@ -99,8 +99,8 @@ def named_answer(store, case: Case) -> str | None:
 
 
 @pytest.mark.parametrize("case", TABLE)
-def test_named_queries(graph_store, case: Case):
-    assert named_answer(graph_store, case) == case.certainty
+def test_named_queries(any_store, case: Case):
+    assert named_answer(any_store, case) == case.certainty
 
 
 @pytest.mark.parametrize("case", TABLE)

@@ -33,7 +33,8 @@ from graph.errors import BuildError
 from graph.build.materialize import materialize
 from graph.build.temporal import derive_time
 from graph.store.provider import write_snapshot
-from graph.store.store import CURRENT_LINK, RemoteStore, current_store_path, open_store
+from graph.store.opening import remote_store
+from graph.store.store import CURRENT_LINK, current_store_path
 from graph.build.validate import check_declared_terms, check_provenance, check_shapes
 from ontology import ONTOLOGY_FILE
 
@@ -287,8 +288,7 @@ def _prune_old_stores(data_dir: Path, current: Path) -> None:
 
 
 def _replace_remote(settings: Settings, inputs: SourceGraphs, counts: dict[str, int], progress: Progress) -> None:
-    store = open_store(settings)
-    assert isinstance(store, RemoteStore)
+    store = remote_store(settings)
     for graph_iri in set(store.named_graphs()) - set(counts):
         if graph_iri.startswith(settings.base_iri + "/graph/"):
             store.drop_graph(graph_iri)

@@ -105,9 +105,9 @@ PREFIX gg: <https://w3id.org/govgraph/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?language ?source ?title ?url ?publisher ?date WHERE {
-  OPTIONAL { ?source dcterms:title ?title FILTER(LANG(?title) IN (?language, "de", "")) }
+  OPTIONAL { ?source dcterms:title ?title FILTER(COALESCE(LANG(?title), "") IN (?language, "de", "")) }
   OPTIONAL { ?source schema:url ?url }
-  OPTIONAL { ?source dcterms:publisher ?publisher_node . ?publisher_node skos:prefLabel|rdfs:label ?publisher FILTER(LANG(?publisher) IN (?language, "de", "")) }
+  OPTIONAL { ?source dcterms:publisher ?publisher_node . ?publisher_node skos:prefLabel|rdfs:label ?publisher FILTER(COALESCE(LANG(?publisher), "") IN (?language, "de", "")) }
   OPTIONAL { ?source dcterms:issued|gg:accessedOn ?date }
 }
 """

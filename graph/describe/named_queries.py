@@ -23,6 +23,7 @@ computed per call.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -255,6 +256,8 @@ def parameter_term(parameter: QueryParameter, text: str) -> Term:
         if text not in parameter.values:
             raise invalid("not one of the choices")
         return pyoxigraph.Literal(text)
+    if "\x00" in text:  # no text needs it, and Virtuoso cuts a text at it
+        raise invalid("contains U+0000")
     if kind == "lang-string":
         content, separator, language = text.rpartition("@")
         if not separator or not content.strip():
@@ -291,14 +294,62 @@ def run_named_query(
 
 
 def run_bound_query(store: GraphStore, query: NamedQuery, bound: BoundArguments) -> NamedAnswer:
-    """Run a query with arguments already checked by `bind_arguments`."""
+    """Run a query with arguments already checked by `bind_arguments`.
+
+    A page is asked for with one row more than it holds: that row tells whether another page exists.
+    """
+    lists = list_columns(query)
+    # Virtuoso answers a boolean bound by VALUES as 1 or 0: a parameter's column holds the term it was given.
+    echoed = {name: term for name, term in bound.terms.items()
+              if isinstance(term, pyoxigraph.Literal) and term.datatype.value == XSD + "boolean"}
     if bound.page_size is None:
-        return NamedAnswer(query, bound, store.query(query.sparql, substitutions=bound.terms), False)
-    offset = (bound.page - 1) * bound.page_size
-    # LIMIT/OFFSET are integers checked above; a one-row probe tells whether another page exists.
-    result = store.query(f"{query.sparql}LIMIT {bound.page_size} OFFSET {offset}\n", substitutions=bound.terms)
-    probe = store.query(f"{query.sparql}LIMIT 1 OFFSET {offset + bound.page_size}\n", substitutions=bound.terms)
-    return NamedAnswer(query, bound, result, any(True for _ in probe))
+        result = store.query(query.sparql, substitutions=bound.terms)
+        if (lists or echoed) and isinstance(result, pyoxigraph.QuerySolutions):
+            result = _solutions(result.variables, _bindings(result), lists, echoed)
+        return NamedAnswer(query, bound, result, False)
+    offset = (bound.page - 1) * bound.page_size  # integers checked by bind_arguments
+    result = store.query(f"{query.sparql}LIMIT {bound.page_size + 1} OFFSET {offset}\n", substitutions=bound.terms)
+    rows = _bindings(result)
+    page = _solutions(result.variables, rows[: bound.page_size], lists, echoed)
+    return NamedAnswer(query, bound, page, len(rows) > bound.page_size)
+
+
+_LIST_COLUMN = re.compile(r'GROUP_CONCAT\s*\((?:\s*DISTINCT\b)?[^;]*;\s*separator\s*=\s*"([^"]*)"\s*\)\s*AS\s+\?(\w+)', re.I)
+
+
+@lru_cache(maxsize=None)
+def list_columns(query: NamedQuery) -> dict[str, str]:
+    """The columns a GROUP_CONCAT fills, with their separators.
+
+    SPARQL leaves the order of a GROUP_CONCAT open, and engines differ (Virtuoso, pyoxigraph): the
+    items come sorted, so an answer is the same on every backend and from one build to the next.
+    Over no values, pyoxigraph leaves it unbound and Virtuoso gives "": it is unbound on both.
+    """
+    return {column: separator for separator, column in _LIST_COLUMN.findall(query.sparql)}
+
+
+def _bindings(result: pyoxigraph.QuerySolutions) -> list[dict]:
+    """The rows of a result as SPARQL JSON bindings (read once: the result is consumed)."""
+    return json.loads(result.serialize(format=pyoxigraph.QueryResultsFormat.JSON))["results"]["bindings"]
+
+
+def _solutions(variables: Sequence[pyoxigraph.Variable], rows: list[dict], lists: Mapping[str, str],
+               echoed: Mapping[str, pyoxigraph.Literal]) -> pyoxigraph.QuerySolutions:
+    """A result of these rows: the items of each list column sorted, an empty list unbound (as pyoxigraph
+    leaves it), the `echoed` parameters' columns holding their terms."""
+    for row in rows:
+        for column, term in echoed.items():
+            if column in row:
+                row[column] = {"type": "literal", "value": term.value, "datatype": term.datatype.value}
+        for column, separator in lists.items():
+            if column not in row:
+                continue
+            if row[column]["value"] == "":
+                del row[column]
+            elif separator:
+                row[column]["value"] = separator.join(sorted(row[column]["value"].split(separator)))
+    document = {"head": {"vars": [variable.value for variable in variables]}, "results": {"bindings": rows}}
+    return pyoxigraph.parse_query_results(json.dumps(document).encode(), pyoxigraph.QueryResultsFormat.JSON)
 
 
 @lru_cache(maxsize=None)

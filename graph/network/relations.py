@@ -96,7 +96,8 @@ _ENTITY_LABELS = """SELECT ?node ?label ?property WHERE {
   { ?node a org:Organization } UNION { ?node a foaf:Person }
   VALUES ?property { skos:prefLabel rdfs:label }
   ?node ?property ?label }"""
-_CLASS_HIERARCHY = "SELECT DISTINCT ?class ?super WHERE { ?class rdfs:subClassOf+ ?super FILTER(isIRI(?super)) }"
+# A first step before the path: Virtuoso refuses a transitive path with neither end bound ("transitive start not given").
+_CLASS_HIERARCHY = "SELECT DISTINCT ?class ?super WHERE { ?class rdfs:subClassOf ?direct . ?direct rdfs:subClassOf* ?super FILTER(isIRI(?super)) }"
 _CLASS_LABELS = """SELECT ?class ?label WHERE {
   ?class a ?metaclass VALUES ?metaclass { <http://www.w3.org/2002/07/owl#Class> rdfs:Class }
   ?class rdfs:label|skos:prefLabel ?label FILTER(langMatches(lang(?label), "de")) }"""

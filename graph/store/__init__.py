@@ -11,7 +11,9 @@ from graph.store.sparql_protocol import (
     GRAPH_FORMS, NotAcceptable, OutboundPolicy, check_depth, check_update, checked_graph_iris, checked_query, repeatable,
     tokenize, with_using_clauses,
 )
-from graph.store.store import EmbeddedStore, GraphStore, QueryResult, RemoteStore, Term, current_store_path, open_store
+from graph.store.opening import open_store, remote_store
+from graph.store.remote import RemoteStore
+from graph.store.store import EmbeddedStore, GraphStore, QueryResult, Term, current_store_path
 from graph.store.table import term_text, text_table
 
 __all__ = [
@@ -19,6 +21,6 @@ __all__ = [
     "NotAcceptable", "OutboundPolicy", "QueryResult", "QueryRunner", "RDF_FORMATS", "RESULTS_FORMATS", "RemoteStore",
     "StoreProvider", "Term", "check_depth", "check_update", "checked_graph_iris", "checked_query", "current_store_path",
     "is_graph_result", "isolate_outbound_network", "jsonld_document", "load_memory_copy", "open_store", "rdf_format",
-    "repeatable", "results_format", "run_on_large_stack", "save_snapshot_of", "serialize", "stack_size_for",
+    "remote_store", "repeatable", "results_format", "run_on_large_stack", "save_snapshot_of", "serialize", "stack_size_for",
     "store_generation", "term_text", "text_table", "tokenize", "with_using_clauses", "write_snapshot",
 ]

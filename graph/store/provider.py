@@ -35,7 +35,8 @@ import pyoxigraph
 
 from graph.config import Settings
 from graph.errors import StoreUnavailable
-from graph.store.store import CURRENT_LINK, EmbeddedStore, GraphStore, open_store
+from graph.store.opening import open_store
+from graph.store.store import CURRENT_LINK, EmbeddedStore, GraphStore
 
 LOG = logging.getLogger("govgraph.store")
 GENERATION_FILE = "update-generation"

@@ -1,9 +1,9 @@
 """The store interface: one set of methods, two backends.
 
-`EmbeddedStore` wraps a pyoxigraph store on disk (the default); `RemoteStore` speaks
-the SPARQL 1.1 Protocol and Graph Store Protocol to a server such as Oxigraph
-server, Fuseki, QLever or GraphDB. Both return pyoxigraph result objects, so
-callers serialize them the same way (see `graph.store.formats`).
+`EmbeddedStore` wraps a pyoxigraph store on disk (the default); `RemoteStore`
+(`graph.store.remote`) speaks the SPARQL 1.1 Protocol and Graph Store Protocol to a
+server. Both return pyoxigraph result objects, so callers serialize them the same
+way (see `graph.store.formats`); `open_store` (`graph.store.opening`) picks one.
 
 >>> store = EmbeddedStore.in_memory()
 >>> store.load_graph(b'<http://e.org/s> <http://e.org/p> "o" .', None)
@@ -18,9 +18,7 @@ from pathlib import Path
 from typing import Mapping, Sequence, Union
 
 import pyoxigraph
-import requests
 
-from graph.config import Settings
 from graph.errors import GovgraphError, QuerySyntaxError, StoreUnavailable
 from graph.store.sparql_protocol import tokenize
 from graph.store.syntax_hints import syntax_error
@@ -129,11 +127,11 @@ class EmbeddedStore(GraphStore):
 
     def load_graph(self, data, graph_iri, media_type="application/n-triples"):
         graph = pyoxigraph.NamedNode(graph_iri) if graph_iri else pyoxigraph.DefaultGraph()
-        self._store.load(data, format=_rdf_format(media_type), to_graph=graph)
+        self._store.load(data, format=rdf_format_of(media_type), to_graph=graph)
 
     def graph_data(self, graph_iri, media_type="application/n-triples"):
         graph = pyoxigraph.NamedNode(graph_iri) if graph_iri else pyoxigraph.DefaultGraph()
-        return self._store.dump(format=_rdf_format(media_type), from_graph=graph)
+        return self._store.dump(format=rdf_format_of(media_type), from_graph=graph)
 
     def drop_graph(self, graph_iri):
         if graph_iri:
@@ -157,104 +155,8 @@ class EmbeddedStore(GraphStore):
         del self._store
 
 
-class RemoteStore(GraphStore):
-    """A SPARQL 1.1 Protocol + Graph Store Protocol server (Oxigraph server, Fuseki, QLever, GraphDB).
-
-    `govgraph build` writes each source's named graph and their union as the default graph,
-    so the server needs no union-default-graph setting.
-    """
-
-    def __init__(self, query_url: str, update_url: str | None = None, store_url: str | None = None, timeout: float = 30.0):
-        self.query_url = query_url
-        self.update_url = update_url or query_url
-        self.store_url = store_url
-        self.timeout = timeout
-        self._session = requests.Session()
-
-    def query(self, sparql, *, substitutions=None, default_graph_uris=(), named_graph_uris=()):
-        if substitutions:
-            sparql = bind_values(sparql, substitutions)
-        form = [("query", sparql)]
-        form += [("default-graph-uri", uri) for uri in default_graph_uris]
-        form += [("named-graph-uri", uri) for uri in named_graph_uris]
-        response = self._post(
-            self.query_url,
-            sparql,
-            data=form,
-            headers={"Accept": "application/sparql-results+json, application/n-triples;q=0.9"},
-        )
-        media_type = response.headers.get("Content-Type", "").split(";")[0].strip()
-        if media_type == "application/sparql-results+json":
-            return pyoxigraph.parse_query_results(response.content, pyoxigraph.QueryResultsFormat.JSON)
-        # CONSTRUCT/DESCRIBE: re-query a private in-memory copy so callers get pyoxigraph's QueryTriples.
-        triples = pyoxigraph.Store()
-        triples.load(response.content, format=_rdf_format(media_type or "application/n-triples"))
-        return triples.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
-
-    def update(self, sparql):
-        self._post(self.update_url, sparql, "update", data={"update": sparql})
-
-    def load_graph(self, data, graph_iri, media_type="application/n-triples"):
-        self._request("POST", data=data, params=self._graph_params(graph_iri), headers={"Content-Type": media_type})
-
-    def graph_data(self, graph_iri, media_type="application/n-triples"):
-        return self._request("GET", params=self._graph_params(graph_iri), headers={"Accept": media_type}).content
-
-    def drop_graph(self, graph_iri):
-        self._request("DELETE", params=self._graph_params(graph_iri), accept_missing=True)
-
-    def replace_graph(self, data: bytes, graph_iri: str | None, media_type: str = "application/n-triples") -> None:
-        """Replace one graph in a single request (Graph Store Protocol PUT)."""
-        self._request("PUT", data=data, params=self._graph_params(graph_iri), headers={"Content-Type": media_type})
-
-    def close(self) -> None:
-        self._session.close()
-
-    def _graph_params(self, graph_iri: str | None) -> dict:
-        return {"graph": graph_iri} if graph_iri else {"default": ""}
-
-    def _request(self, method: str, accept_missing: bool = False, **kwargs) -> requests.Response:
-        if not self.store_url:
-            raise GovgraphError("the remote backend needs GOVGRAPH_REMOTE_STORE_URL for the Graph Store Protocol")
-        try:
-            response = self._session.request(method, self.store_url, timeout=self.timeout, **kwargs)
-        except requests.RequestException as error:
-            raise StoreUnavailable(f"remote store {self.store_url} did not answer: {error}") from None
-        if response.status_code == 404 and accept_missing:
-            return response
-        if response.status_code >= 400:
-            raise GovgraphError(f"remote store {self.store_url} answered {response.status_code}: {response.text[:300]}")
-        return response
-
-    def _post(self, url: str, sparql: str, syntax_kind: str = "query", **kwargs) -> requests.Response:
-        try:
-            response = self._session.post(url, timeout=self.timeout, **kwargs)
-        except requests.RequestException as error:
-            raise StoreUnavailable(f"remote store {url} did not answer: {error}") from None
-        if response.status_code == 400:
-            raise syntax_error(Exception(response.text.strip()), sparql, syntax_kind)
-        if response.status_code >= 400:
-            raise GovgraphError(f"remote store {url} answered {response.status_code}: {response.text[:300]}")
-        return response
-
-
-def open_store(settings: Settings, read_only: bool = True, in_memory: bool = False) -> GraphStore:
-    """The store the settings select: the last built embedded store (optionally copied into memory,
-    for work that reads much of the graph), or the remote one."""
-    if settings.backend == "remote":
-        if not settings.remote_query_url:
-            raise GovgraphError("GOVGRAPH_STORE=remote needs GOVGRAPH_REMOTE_QUERY_URL")
-        return RemoteStore(
-            settings.remote_query_url,
-            settings.remote_update_url,
-            settings.remote_store_url,
-            timeout=settings.query_timeout,
-        )
-    store = EmbeddedStore.open(current_store_path(settings.data_dir), read_only=read_only)
-    return store.copy_to_memory() if in_memory else store
-
-
-def _rdf_format(media_type: str) -> pyoxigraph.RdfFormat:
+def rdf_format_of(media_type: str) -> pyoxigraph.RdfFormat:
+    """pyoxigraph's RDF format for a media type (GovgraphError for one it does not know)."""
     rdf_format = pyoxigraph.RdfFormat.from_media_type(media_type)
     if rdf_format is None:
         raise GovgraphError(f"unsupported RDF media type {media_type!r}")
