@@ -63,7 +63,7 @@ EnabledGzipContent = 0
 [SPARQL]
 ResultSetMaxRows = 10000000
 MaxQueryCostEstimationTime = 0
-MaxQueryExecutionTime = 0
+MaxQueryExecutionTime = {max_query_seconds}
 MaxSortedTopRows = 10000000
 """
 
@@ -117,14 +117,18 @@ def isql_executable() -> str:
     return shutil.which("isql-vt") or "isql-vt"
 
 
-def start(directory: Path, memory_mb: int = 1024, seconds: float = 180.0) -> Virtuoso:
-    """Start a fresh Virtuoso in `directory` and wait until its SPARQL endpoint answers."""
+def start(directory: Path, memory_mb: int = 1024, max_query_seconds: int = 0, seconds: float = 180.0) -> Virtuoso:
+    """Start a fresh Virtuoso in `directory` and wait until its SPARQL endpoint answers.
+
+    `max_query_seconds` > 0 ends a query after that long (Virtuoso then answers what it found so far, marked by
+    an X-SQL-State header, which govgraph refuses): a query a client gave up on does not run on for ever.
+    """
     directory.mkdir(parents=True, exist_ok=True)
     buffers = memory_mb * 1024 * 1024 // 8192 * 2 // 3  # Virtuoso's guide: two thirds of the memory in 8 kB buffers
     http_port, sql_port = free_port(), free_port()
     ini = directory / "virtuoso.ini"
-    ini.write_text(INI.format(dir=directory, sql_port=sql_port, http_port=http_port,
-                              buffers=buffers, dirty_buffers=buffers * 3 // 4))
+    ini.write_text(INI.format(dir=directory, sql_port=sql_port, http_port=http_port, buffers=buffers,
+                              dirty_buffers=buffers * 3 // 4, max_query_seconds=max_query_seconds))
     log = open(directory / "stdout.log", "wb")
     process = subprocess.Popen([EXECUTABLE, "+foreground", "+configfile", str(ini)], cwd=directory,
                                stdout=log, stderr=subprocess.STDOUT)

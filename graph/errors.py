@@ -53,6 +53,12 @@ class QueryTimeout(GovgraphError):
     status = 503
 
 
+class RemoteStoreFailed(GovgraphError):
+    """The remote SPARQL server answered a request with an error of its own (or refused govgraph's credentials)."""
+
+    status = 502
+
+
 class StoreUnavailable(GovgraphError):
     """The store is missing (not built yet) or the remote store does not answer."""
 

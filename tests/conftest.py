@@ -117,7 +117,7 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory):
     """A real Virtuoso 7 (Debian's virtuoso-opensource) on 127.0.0.1 with a fresh database."""
     from bench import virtuoso as launcher
 
-    instance = launcher.start(tmp_path_factory.mktemp("virtuoso"), memory_mb=512)
+    instance = launcher.start(tmp_path_factory.mktemp("virtuoso"), memory_mb=512, max_query_seconds=10)
     yield instance
     instance.stop()
 
@@ -223,6 +223,38 @@ def live_server(built: Settings, tmp_path_factory: pytest.TempPathFactory):
     url, process = serve_govgraph(built.data_dir, tmp_path_factory.mktemp("live-server"))
     yield url
     stop(process)
+
+
+def start_nginx(site: str, port: int, directory: Path) -> subprocess.Popen:
+    """Debian's nginx with one `server` block (`site`, listening on `port`), its files in `directory`."""
+    import os
+
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(nginx).exists():
+        pytest.fail("nginx is missing: `make test` installs it (Debian package nginx)")
+    temporary = directory / "nginx-temp"
+    temporary.mkdir()
+    as_root = "user root;\n" if os.geteuid() == 0 else ""  # its workers must write to the test's private folders
+    (directory / "nginx.conf").write_text(
+        f"{as_root}daemon off;\nworker_processes 1;\npid {directory}/nginx.pid;\nerror_log {directory}/nginx-error.log;\n"
+        f"events {{ worker_connections 64; }}\nhttp {{\n access_log {directory}/nginx-access.log;\n"
+        f" client_body_temp_path {temporary}/body; proxy_temp_path {temporary}/proxy;\n"
+        f" fastcgi_temp_path {temporary}/fastcgi; uwsgi_temp_path {temporary}/uwsgi; scgi_temp_path {temporary}/scgi;\n"
+        f"{site}\n}}\n"
+    )
+    proxy = subprocess.Popen([nginx, "-c", str(directory / "nginx.conf"), "-p", str(directory)],
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            requests.get(f"http://127.0.0.1:{port}/", timeout=1)
+            return proxy
+        except requests.ConnectionError:
+            if proxy.poll() is not None:
+                pytest.fail(f"nginx did not start: {proxy.stdout.read()}")
+            time.sleep(0.1)
+    stop(proxy)
+    pytest.fail("nginx did not answer within 20 s")
 
 
 UPDATE_TOKEN = "test-update-token"

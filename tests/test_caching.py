@@ -4,17 +4,13 @@ second request never reaches govgraph."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-import time
 from pathlib import Path
 
 import pytest
 import requests
 
-from conftest import UPDATE_TOKEN, free_port, serve_govgraph, stop
+from conftest import UPDATE_TOKEN, free_port, serve_govgraph, start_nginx, stop
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 DORTMUND = "https://w3id.org/govgraph/id/organization/gemeinde-05913000"
@@ -148,36 +144,13 @@ def readme_nginx_config() -> str:
 @pytest.fixture()
 def proxied(built, tmp_path):
     """govgraph (max-age 60) behind Debian's nginx, configured as the README says, both on free ports of 127.0.0.1."""
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    if not Path(nginx).exists():
-        pytest.fail("nginx is missing: `make test` installs it (Debian package nginx)")
     url, govgraph = serve_govgraph(built.data_dir, tmp_path, GOVGRAPH_CACHE_MAX_AGE="60")
     proxy_port = free_port()
     site = (readme_nginx_config()
             .replace("127.0.0.1:8000", url.removeprefix("http://"))
             .replace("listen 80;", f"listen 127.0.0.1:{proxy_port};")
             .replace("/var/cache/nginx/govgraph", str(tmp_path / "cache")))
-    temporary = tmp_path / "nginx-temp"
-    temporary.mkdir()
-    as_root = "user root;\n" if os.geteuid() == 0 else ""  # its workers must write to the test's private cache folder
-    (tmp_path / "nginx.conf").write_text(
-        f"{as_root}daemon off;\nworker_processes 1;\npid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/nginx-error.log;\n"
-        f"events {{ worker_connections 64; }}\nhttp {{\n access_log {tmp_path}/nginx-access.log;\n"
-        f" client_body_temp_path {temporary}/body; proxy_temp_path {temporary}/proxy;\n"
-        f" fastcgi_temp_path {temporary}/fastcgi; uwsgi_temp_path {temporary}/uwsgi; scgi_temp_path {temporary}/scgi;\n"
-        f"{site}\n}}\n"
-    )
-    proxy = subprocess.Popen([nginx, "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)],
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            requests.get(f"http://127.0.0.1:{proxy_port}/", timeout=1)
-            break
-        except requests.ConnectionError:
-            if proxy.poll() is not None:
-                pytest.fail(f"nginx did not start: {proxy.stdout.read()}")
-            time.sleep(0.1)
+    proxy = start_nginx(site, proxy_port, tmp_path)
     yield f"http://127.0.0.1:{proxy_port}", govgraph
     stop(proxy)
     if govgraph.poll() is None:

@@ -43,10 +43,11 @@ RESULTS_FORMATS = (
 )
 
 RDF_FORMATS = (
-    Format("turtle", "text/turtle", "ttl", pyoxigraph.RdfFormat.TURTLE, ("ttl", "application/x-turtle")),
+    # "n3" and "rdf+xml" are what SPARQLWrapper sends as ?format= (Turtle is valid N3).
+    Format("turtle", "text/turtle", "ttl", pyoxigraph.RdfFormat.TURTLE, ("ttl", "application/x-turtle", "n3")),
     Format("ntriples", "application/n-triples", "nt", pyoxigraph.RdfFormat.N_TRIPLES, ("nt", "text/plain")),
     Format("jsonld", "application/ld+json", "jsonld", pyoxigraph.RdfFormat.JSON_LD, ("json-ld",)),
-    Format("rdfxml", "application/rdf+xml", "rdf", pyoxigraph.RdfFormat.RDF_XML, ("rdf", "xml")),
+    Format("rdfxml", "application/rdf+xml", "rdf", pyoxigraph.RdfFormat.RDF_XML, ("rdf", "xml", "rdf+xml")),
     Format("nquads", "application/n-quads", "nq", pyoxigraph.RdfFormat.N_QUADS, ("nq",)),
     Format("trig", "application/trig", "trig", pyoxigraph.RdfFormat.TRIG),
 )

@@ -23,7 +23,7 @@ from requests.adapters import HTTPAdapter
 from requests_toolbelt.auth.guess import GuessAuth
 from urllib3.util.retry import Retry
 
-from graph.errors import GovgraphError, StoreUnavailable
+from graph.errors import GovgraphError, QueryTimeout, RemoteStoreFailed, StoreUnavailable
 from graph.store.sparql_protocol import query_form, tokenize
 from graph.store.store import GraphStore, bind_values, rdf_format_of
 from graph.store.syntax_hints import syntax_error
@@ -167,11 +167,14 @@ class RemoteStore(GraphStore):
             raise syntax_error(Exception(f"{self._engine()}: {response.text.strip()[:500]}"), sparql,
                                "update" if what == "an update" else "query")
         if response.status_code in (401, 403):
-            raise GovgraphError(f"{self._engine()} refused {what} ({request}, {response.status_code}): check "
+            raise RemoteStoreFailed(f"{self._engine()} refused {what} ({request}, {response.status_code}): check "
                                 "GOVGRAPH_REMOTE_USER and GOVGRAPH_REMOTE_PASSWORD, or GOVGRAPH_REMOTE_TOKEN")
         if response.status_code >= 400:
-            raise GovgraphError(f"{self._engine()} answered {what} ({request}) with {response.status_code}: "
+            raise RemoteStoreFailed(f"{self._engine()} answered {what} ({request}) with {response.status_code}: "
                                 f"{_text(response)}")
+        if response.headers.get("X-SQL-State"):  # Virtuoso's "anytime" answer: what it found before its time limit
+            raise QueryTimeout(f"{self._engine()} answered {what} ({request}) with a partial result at its own time "
+                               f"limit ({response.headers.get('X-SQL-Message', '').strip()[:200]}): refused")
         return response
 
     def _engine(self) -> str:

@@ -242,6 +242,7 @@ def _checked_query(text: str, policy: OutboundPolicy, max_depth: int) -> Checked
     tokens = _tokens(text)
     depth = check_depth(tokens, max_depth)
     policy.check(tokens)
+    check_engine_extensions(tokens)
     return CheckedQuery(query_form(tokens), depth)
 
 
@@ -253,6 +254,28 @@ def check_update(text: str, policy: OutboundPolicy, max_depth: int) -> None:
     tokens = tokenize(text)
     check_depth(tokens, max_depth, "update")
     policy.check(tokens)
+    check_engine_extensions(tokens)
+
+
+# Virtuoso's own functions and procedures (bif:sleep, bif:file_to_string, sql:…), reachable from SPARQL.
+ENGINE_FUNCTION_NAMESPACES = ("bif:", "sql:", "http://www.openlinksw.com/schemas/bif#")
+
+
+def check_engine_extensions(tokens: list[Token]) -> None:
+    """Refuse what is no SPARQL 1.1 but an engine's extension: Virtuoso's DEFINE pragmas (which can make it
+    fetch URLs) and its built-in functions and SQL procedures (which can reach its files and database).
+
+    >>> check_engine_extensions(tokenize("SELECT (<bif:sleep>(9) AS ?x) {}"))
+    Traceback (most recent call last):
+    ...
+    graph.errors.QueryRefused: <bif:sleep> is refused: it names a built-in function of Virtuoso, not of SPARQL 1.1
+    """
+    for token in tokens:
+        if token.keyword == "DEFINE":
+            raise QueryRefused("DEFINE is refused: it is a Virtuoso pragma, not SPARQL 1.1")
+        name = token.text[1:-1] if token.kind == "iri" else token.text if token.kind == "pname" else ""
+        if name.lower().startswith(ENGINE_FUNCTION_NAMESPACES):
+            raise QueryRefused(f"{token.text} is refused: it names a built-in function of Virtuoso, not of SPARQL 1.1")
 
 
 class InvalidGraphIri(GovgraphError):
