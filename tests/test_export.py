@@ -23,7 +23,7 @@ from networkx.drawing.nx_pydot import from_pydot
 
 from cli.main import cli
 from graph.config import REPO_ROOT, SHARED_DIR
-from graph.network import FORMAT_NAMES, export, graph_format, project, read_network
+from graph.network import FORMAT_NAMES, ego_network, export, graph_format, project, read_network
 from graph.time import first_day, last_day
 
 # The GEXF working group's schemas (CC BY 4.0), read where they are, never copied into the repository.
@@ -179,13 +179,17 @@ def _undot(value: str) -> str:
 
 
 def test_dot_round_trip_with_pydot(projected):
-    parsed = pydot.graph_from_dot_data(export(projected, "dot").decode())
+    # pydot's parser takes a minute for the municipalities projection's 5,000 relations: the neighbourhood of its
+    # least connected member stands for it.
+    least = min(projected.nodes, key=lambda node: (projected.degree(node), node))
+    graph = projected if projected.number_of_edges() < 1000 else ego_network(projected, least, 1)
+    parsed = pydot.graph_from_dot_data(export(graph, "dot").decode())
     assert parsed is not None and len(parsed) == 1
     back = from_pydot(parsed[0])
     nodes = {node: {k: _undot(v) for k, v in data.items()} for node, data in back.nodes(data=True)}
-    assert nodes == as_text(expected_nodes(projected))
+    assert len(nodes) > 10 and nodes == as_text(expected_nodes(graph))
     edges = {_undot(key): (_ends(back, u, v), {k: _undot(v2) for k, v2 in d.items()}) for u, v, key, d in back.edges(keys=True, data=True)}
-    assert edges == as_text(expected_edges(projected))
+    assert edges == as_text(expected_edges(graph))
 
 
 def test_gexf_is_valid_gexf_1_3(projected):
