@@ -26,10 +26,12 @@ node_modules/.installed: package.json package-lock.json
 
 setup: $(VENV)/.installed node_modules/.installed
 
-# Debian's Chromium for the browser tests and nginx for the reverse-proxy test (root, or sudo, needed once).
+# Debian's Chromium for the browser tests, nginx for the reverse-proxy and credential tests, and Virtuoso for the
+# remote backend's tests (root, or sudo, needed once).
 system-deps:
-	@command -v chromium >/dev/null && command -v nginx >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
-		$$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium nginx; }
+	@command -v chromium >/dev/null && command -v nginx >/dev/null && command -v virtuoso-t >/dev/null || { \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); $$SUDO apt-get update -q && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium nginx virtuoso-opensource; }
 
 build: $(VENV)/.installed-serve node_modules/.installed
 	$(BIN)/govgraph build

@@ -117,6 +117,8 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory):
     """A real Virtuoso 7 (Debian's virtuoso-opensource) on 127.0.0.1 with a fresh database."""
     from bench import virtuoso as launcher
 
+    if not launcher.available():
+        pytest.fail("virtuoso-t is missing: `make test` installs it (Debian package virtuoso-opensource)")
     instance = launcher.start(tmp_path_factory.mktemp("virtuoso"), memory_mb=512, max_query_seconds=10)
     yield instance
     instance.stop()
@@ -145,6 +147,13 @@ def virtuoso_settings(settings: Settings, virtuoso, tmp_path_factory: pytest.Tem
 def virtuoso_store(virtuoso_settings: Settings) -> RemoteStore:
     """The remote backend talking to the real Virtuoso."""
     return open_remote_store(virtuoso_settings)
+
+
+def remote_environment(settings: Settings) -> dict[str, str]:
+    """The GOVGRAPH_* variables that select the remote backend of these settings."""
+    names = ("query_url", "update_url", "store_url", "default_graph", "user", "password")
+    values = {f"GOVGRAPH_REMOTE_{name.upper()}": getattr(settings, "remote_" + name) for name in names}
+    return {"GOVGRAPH_STORE": "remote", **{key: value for key, value in values.items() if value}}
 
 
 BACKENDS = {"embedded": "graph_store", "oxigraph": "remote_store", "virtuoso": "virtuoso_store"}

@@ -344,15 +344,10 @@ def test_curl(sparql):
 @pytest.fixture(scope="module")
 def remote_backed_server(remote_settings, tmp_path_factory):
     """`govgraph serve` with GOVGRAPH_STORE=remote, forwarding to the test session's real Oxigraph server."""
-    from conftest import serve_govgraph, stop
+    from conftest import remote_environment, serve_govgraph, stop
 
     url, process = serve_govgraph(
-        tmp_path_factory.mktemp("remote-serve-data"),
-        tmp_path_factory.mktemp("remote-serve"),
-        GOVGRAPH_STORE="remote",
-        GOVGRAPH_REMOTE_QUERY_URL=remote_settings.remote_query_url,
-        GOVGRAPH_REMOTE_UPDATE_URL=remote_settings.remote_update_url,
-        GOVGRAPH_REMOTE_STORE_URL=remote_settings.remote_store_url,
+        tmp_path_factory.mktemp("remote-serve-data"), tmp_path_factory.mktemp("remote-serve"), **remote_environment(remote_settings)
     )
     yield url + "/sparql"
     stop(process)

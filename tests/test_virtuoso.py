@@ -13,24 +13,11 @@ import pytest
 import requests
 from SPARQLWrapper import JSON, RDFXML, SPARQLWrapper
 
-from conftest import UPDATE_TOKEN, serve_govgraph, stop
+from conftest import UPDATE_TOKEN, remote_environment, serve_govgraph, stop
 
 ID = "https://w3id.org/govgraph/id/"
 DORTMUND = ID + "organization/gemeinde-05913000"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-
-
-def remote_environment(settings) -> dict[str, str]:
-    """The GOVGRAPH_* variables that select the remote backend of these settings."""
-    return {
-        "GOVGRAPH_STORE": "remote",
-        "GOVGRAPH_REMOTE_QUERY_URL": settings.remote_query_url,
-        "GOVGRAPH_REMOTE_UPDATE_URL": settings.remote_update_url,
-        "GOVGRAPH_REMOTE_STORE_URL": settings.remote_store_url,
-        "GOVGRAPH_REMOTE_DEFAULT_GRAPH": settings.remote_default_graph,
-        "GOVGRAPH_REMOTE_USER": settings.remote_user,
-        "GOVGRAPH_REMOTE_PASSWORD": settings.remote_password,
-    }
 
 
 @pytest.fixture(scope="module")
