@@ -140,6 +140,7 @@ class Embedded:
     """pyoxigraph on an on-disk store, in a process of its own (so its RSS is the store's)."""
 
     name = "pyoxigraph"
+    process = None
 
     def load(self, nquads: Path, graph_files: dict[str, Path], directory: Path, union_graph: str) -> list[Load]:
         context = multiprocessing.get_context("spawn")
@@ -174,8 +175,9 @@ class Embedded:
         return self._ask("rss")
 
     def stop(self) -> None:
-        self.connection.send(None)
-        self.process.join(60)
+        if self.process is not None and self.process.is_alive():
+            self.connection.send(None)
+            self.process.join(60)
 
 
 class DatasetStore(RemoteStore):
@@ -241,16 +243,19 @@ class OxigraphServer(HttpEngine):
     """`oxigraph serve` on the store `oxigraph load` wrote; a Graph Store POST to a second, empty one is timed too."""
 
     name = "oxigraph"
+    process = None
 
     def load(self, nquads: Path, graph_files: dict[str, Path], directory: Path, union_graph: str) -> list[Load]:
         posted = directory / "posted"
         process, url = self._serve(posted, directory / "oxigraph-posted.log")
-        started = time.perf_counter()
-        with open(nquads, "rb") as data:
-            requests.post(url + "/store", data=data, headers={"Content-Type": "application/n-quads"}, timeout=7200).raise_for_status()
-        loads = [Load("Graph Store POST (on disk)", time.perf_counter() - started, directory_mb(posted))]
-        stop(process)
-        shutil.rmtree(posted)
+        try:
+            started = time.perf_counter()
+            with open(nquads, "rb") as data:
+                requests.post(url + "/store", data=data, headers={"Content-Type": "application/n-quads"}, timeout=7200).raise_for_status()
+            loads = [Load("Graph Store POST (on disk)", time.perf_counter() - started, directory_mb(posted))]
+        finally:
+            stop(process)
+            shutil.rmtree(posted)
         store = directory / "store"
         started = time.perf_counter()
         subprocess.run([venv_executable("oxigraph"), "load", "--location", str(store), "--file", str(nquads)],
@@ -270,7 +275,8 @@ class OxigraphServer(HttpEngine):
         return process, url
 
     def stop(self) -> None:
-        stop(self.process)
+        if self.process is not None:
+            stop(self.process)
 
 
 class VirtuosoServer(HttpEngine):
@@ -282,16 +288,19 @@ class VirtuosoServer(HttpEngine):
 
     name = "virtuoso"
     headers = {"Connection": "close"}
+    instance: virtuoso.Virtuoso | None = None
 
     def load(self, nquads: Path, graph_files: dict[str, Path], directory: Path, union_graph: str) -> list[Load]:
         gsp = virtuoso.start(directory / "gsp", memory_mb=VIRTUOSO_MEMORY_MB)
-        started = time.perf_counter()
-        gsp_load(gsp.store_url, graph_files)
-        gsp.isql("checkpoint;\n")
-        loads = [Load(f"Graph Store PUT/POST ({GSP_CHUNK:,} triples per request)", time.perf_counter() - started,
-                      gsp.disk_bytes() / 1e6)]
-        gsp.stop()
-        shutil.rmtree(gsp.directory)
+        try:
+            started = time.perf_counter()
+            gsp_load(gsp.store_url, graph_files)
+            gsp.isql("checkpoint;\n")
+            loads = [Load(f"Graph Store PUT/POST ({GSP_CHUNK:,} triples per request)", time.perf_counter() - started,
+                          gsp.disk_bytes() / 1e6)]
+        finally:
+            gsp.stop()
+            shutil.rmtree(gsp.directory)
         self.instance = virtuoso.start(directory / "bulk", memory_mb=VIRTUOSO_MEMORY_MB)
         started = time.perf_counter()
         bulk_load(self.instance, graph_files)
@@ -301,7 +310,8 @@ class VirtuosoServer(HttpEngine):
         return loads
 
     def stop(self) -> None:
-        self.instance.stop()
+        if self.instance is not None:
+            self.instance.stop()
 
 
 ENGINE_TYPES = {engine.name: engine for engine in (Embedded, OxigraphServer, VirtuosoServer)}
@@ -378,8 +388,8 @@ def measure_size(settings: Settings, size: int, engines: list[str], runs: int, c
         for name in engines:
             engine, result = ENGINE_TYPES[name](), EngineResult(name, size)
             log(f"{size:,}: loading {name}")
+            running.append(engine)  # stopped below, whatever its load started
             result.loads = engine.load(nquads, graph_files, work / name, union_graph)
-            running.append(engine)
             result.triples = int(engine.column(TRIPLE_COUNT)[0])
             for load in result.loads:
                 log(f"  {name} {load.path}: {load.seconds:.1f} s, {load.disk_mb:,.0f} MB; {result.triples:,} triples")
