@@ -1,4 +1,4 @@
-"""The benchmark harness's own arithmetic: cells measured in rounds, and wrk's report."""
+"""The benchmark harness's own arithmetic: cells measured in rounds, wrk's report, the scale report."""
 
 from __future__ import annotations
 
@@ -42,3 +42,22 @@ def test_wrk_report_is_read_with_its_units():
     assert result.non_2xx == 2
     fast = parse_wrk_output("oxigraph", "ask", WRK_REPORT.replace("7.66ms", "301.00us").replace("30.44ms", "1.2s"))
     assert (fast.p50_ms, fast.p99_ms) == (pytest.approx(0.301), 1200.0)
+
+
+def test_scale_report_names_the_fastest_engine_and_every_disagreement():
+    from bench.scale import MIX, EngineResult, Load, disagreements, report_markdown
+    from graph.config import REPO_ROOT
+
+    def result(engine: str, milliseconds: float, answers: int) -> EngineResult:
+        return EngineResult(
+            engine, 1000, triples=1000, loads=[Load("bulk", 2.0, 10.0)], rss_mb=100.0,
+            latency_ms={query: [milliseconds, milliseconds * 3, milliseconds * 2] for query in MIX},
+            answers={query: answers for query in MIX}, projection_s=[1.0], projection="3 nodes, 2 edges",
+        )
+
+    fast, slow = result("pyoxigraph", 1.0, 5), result("virtuoso", 10.0, 6)
+    assert fast.median_ms(MIX[0]) == 2.0
+    assert disagreements([fast, slow]) == [f"1,000 triples, {query}: pyoxigraph 5, virtuoso 6" for query in MIX]
+    report = report_markdown([fast, slow], REPO_ROOT / "docs" / "chart.png")
+    assert "| 1,000 | " + " | ".join(["pyoxigraph"] * (len(MIX) + 2)) + " |" in report
+    assert "](docs/chart.png)" in report
