@@ -189,7 +189,7 @@ class DatasetStore(RemoteStore):
 
     def __init__(self, query_url: str, default_graphs: list[str], named_graphs: list[str], headers: dict[str, str]):
         super().__init__(query_url, timeout=3600)
-        self._session.headers.update(headers)
+        self._reads.headers.update(headers)
         self.default_graphs, self.named_graphs = default_graphs, named_graphs
         self.refused: list[str] = []
 
