@@ -40,8 +40,10 @@ build: $(VENV)/.installed-serve node_modules/.installed
 serve: build
 	$(BIN)/govgraph serve --host $(HOST) --port $(PORT)
 
+# Two test processes (pytest-xdist), each module's tests in one: most tests wait on servers and browsers.
+TEST_WORKERS ?= 2
 test: setup system-deps
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 # wrk for the benchmark's server-capacity part (skipped without it).
 bench-deps:
