@@ -35,7 +35,7 @@ BACKOFF_SECONDS = 0.5  # then 1 s, 2 s
 class RemoteStore(GraphStore):
     """A SPARQL 1.1 server behind the store interface.
 
-    >>> RemoteStore("http://127.0.0.1:9/sparql", retries=0).ask_engine()
+    >>> RemoteStore("http://127.0.0.1:9/sparql", retries=0).query("ASK {}")
     Traceback (most recent call last):
     ...
     graph.errors.StoreUnavailable: the remote SPARQL server did not answer a query (POST http://127.0.0.1:9/sparql): connection refused
@@ -72,19 +72,21 @@ class RemoteStore(GraphStore):
     def query(self, sparql, *, substitutions=None, default_graph_uris=(), named_graph_uris=()):
         if substitutions:
             sparql = bind_values(sparql, substitutions)
-        _check_syntax(sparql)
-        form = [("query", sparql)]
+        tokens = tokenize(sparql)
+        keywords, form = {token.keyword for token in tokens}, query_form(tokens)
+        _check_syntax(sparql, keywords)
         if not default_graph_uris and not named_graph_uris:
-            default_graph_uris, named_graph_uris = self._dataset(sparql)
-        form += [("default-graph-uri", uri) for uri in default_graph_uris]
-        form += [("named-graph-uri", uri) for uri in named_graph_uris]
+            default_graph_uris, named_graph_uris = self._dataset(keywords)
+        data = [("query", sparql)]
+        data += [("default-graph-uri", uri) for uri in default_graph_uris]
+        data += [("named-graph-uri", uri) for uri in named_graph_uris]
         # One media type per form: Virtuoso answers a CONSTRUCT in the first type of a list, results formats included.
-        accept = "application/n-triples" if query_form(sparql) in ("CONSTRUCT", "DESCRIBE") else "application/sparql-results+json"
-        response = self._send(self._reads, "POST", self.query_url, "a query", sparql, data=form, headers={"Accept": accept})
+        accept = "application/n-triples" if form in ("CONSTRUCT", "DESCRIBE") else "application/sparql-results+json"
+        response = self._send(self._reads, "POST", self.query_url, "a query", sparql, data=data, headers={"Accept": accept})
         media_type = response.headers.get("Content-Type", "").split(";")[0].strip()
         if media_type == "application/sparql-results+json":
             result = pyoxigraph.parse_query_results(_canonical_results(response.content), pyoxigraph.QueryResultsFormat.JSON)
-            return _as_boolean(result) if isinstance(result, pyoxigraph.QuerySolutions) and query_form(sparql) == "ASK" else result
+            return _as_boolean(result) if form == "ASK" and isinstance(result, pyoxigraph.QuerySolutions) else result
         # CONSTRUCT/DESCRIBE: re-query a private in-memory copy so callers get pyoxigraph's QueryTriples.
         triples = pyoxigraph.Store()
         triples.load(_canonical_triples(response.content), format=rdf_format_of(media_type or "application/n-triples"))
@@ -115,19 +117,12 @@ class RemoteStore(GraphStore):
         self._reads.close()
         self._writes.close()
 
-    def ask_engine(self) -> str:
-        """The engine's name and version from its `Server` header, asking with `ASK {}` if need be."""
-        if self.engine_name is None:
-            self.query("ASK {}")
-        return self.engine_name or "an unnamed SPARQL server"
-
     # --- the dataset on a server whose default graph is not the union ------------
 
-    def _dataset(self, sparql: str) -> tuple[list[str], list[str]]:
+    def _dataset(self, keywords: set[str]) -> tuple[list[str], list[str]]:
         """The protocol dataset to send with a query that names none: nothing on a server with a union default graph."""
         if self.default_graph is None:
             return [], []
-        keywords = {token.keyword for token in tokenize(sparql)}
         if "FROM" in keywords:  # the query's own dataset
             return [], []
         return [self.default_graph], (self._store_graphs() if "GRAPH" in keywords else [])
@@ -199,13 +194,13 @@ def _session(user: str | None, password: str | None, token: str | None, retries:
 _SYNTAX_CHECK = pyoxigraph.Store()  # empty: parsing is all it does for the remote backend
 
 
-def _check_syntax(sparql: str) -> None:
+def _check_syntax(sparql: str, keywords: set[str]) -> None:
     """Send only SPARQL 1.1 that pyoxigraph parses: the same syntax errors on every backend, no engine dialects.
 
     Not a query with SERVICE: pyoxigraph answers an ASK as it parses it, which would call the service
     (the endpoint's outbound policy has checked its targets already).
     """
-    if "SERVICE" in {token.keyword for token in tokenize(sparql)}:
+    if "SERVICE" in keywords:
         return
     try:
         _SYNTAX_CHECK.query(sparql)
