@@ -154,3 +154,4 @@ def test_the_cli_reads_virtuoso(virtuoso_settings, tmp_path):
     assert run("query", "--format", "csv", f"SELECT ?id WHERE {{ <{DORTMUND}> <http://www.w3.org/ns/org#identifier> ?id }}").split() == ["id", "05913000"]
     assert "Sebastian Kröger" in run("ask", "who-coordinates", "-p", f"unit={ID}organization/ag-stadtumbau", "-p", "asOf=2025-03-01")
     assert "https://w3id.org/govgraph/graph/pressemitteilung-dortmund-2024-12" in run("stats")
+    assert "valid" in run("validate").lower()
