@@ -136,9 +136,14 @@ def test_the_rest_api_pages_and_exports_answer_as_on_the_embedded_store(served, 
         assert on_virtuoso.content == on_embedded.content
 
 
-def test_linked_data_page_in_html(served):
-    page = requests.get(served + "/id/organization/ag-stadtumbau", headers={"Accept": "text/html"}).text
-    assert "Das Amt für Stadterneuerung koordiniert ab 1. Januar 2025 die Arbeit der AG Stadtumbau." in page
+@pytest.mark.parametrize("path", ["/", "/?lang=en", "/id/organization/ag-stadtumbau", "/id/organization/netzwerk-innenstadt-nrw",
+                                  "/id/person/sebastian-kroeger?lang=en", "/search?q=stadt"])
+def test_pages_are_the_pages_of_the_embedded_store(served, live_server, path):
+    on_virtuoso, on_embedded = (requests.get(base + path, headers={"Accept": "text/html"}) for base in (served, live_server))
+    assert on_virtuoso.status_code == on_embedded.status_code == 200
+    assert on_virtuoso.text.replace(served, live_server) == on_embedded.text
+    if path == "/id/organization/ag-stadtumbau":
+        assert "Das Amt für Stadterneuerung koordiniert ab 1. Januar 2025 die Arbeit der AG Stadtumbau." in on_virtuoso.text
 
 
 def test_the_cli_reads_virtuoso(virtuoso_settings, tmp_path):

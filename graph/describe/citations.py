@@ -119,15 +119,22 @@ def _source_details(store: GraphStore, sources: list[str], language: str) -> dic
         if source.startswith("_:"):
             details[source] = {}
             continue
-        row_values: dict[str, str] = {}
+        candidates: dict[str, set] = defaultdict(set)
         for row in store.query(
             SOURCE_DETAILS_QUERY, substitutions={"source": pyoxigraph.NamedNode(source), "language": pyoxigraph.Literal(language)}
         ):
             for name in ("title", "url", "publisher", "date"):
-                if row[name] is not None and name not in row_values:
-                    row_values[name] = row[name].value
-        details[source] = row_values
+                if row[name] is not None:
+                    candidates[name].add(row[name])
+        # The reader's language first, then German, then untagged; among equals the first in order (the engines
+        # list rows in orders of their own).
+        details[source] = {name: min(terms, key=lambda term: _preference(term, language)).value for name, terms in candidates.items()}
     return details
+
+
+def _preference(term: Term, language: str) -> tuple[int, str]:
+    tag = getattr(term, "language", None) or ""
+    return (0 if tag == language else 1 if tag == "de" else 2, term.value)
 
 
 FACT_SOURCES_QUERY = """

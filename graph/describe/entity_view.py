@@ -114,7 +114,7 @@ def entity_view(store: GraphStore, description: Description, language: str, as_o
     outgoing: dict[str, list[Term]] = defaultdict(list)
     by_subject: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
     incoming: dict[str, list[Term]] = defaultdict(list)
-    for triple in triples:
+    for triple in sorted(triples, key=str):  # in one order on every backend: the page's quotes and source numbers too
         by_subject[term_key(triple.subject)][triple.predicate.value].append(triple.object)
         if triple.subject == entity:
             outgoing[triple.predicate.value].append(triple.object)
@@ -125,7 +125,7 @@ def entity_view(store: GraphStore, description: Description, language: str, as_o
     predicates = {pyoxigraph.NamedNode(p) for p in list(outgoing) + list(incoming)}
     type_iris = {t for node in by_subject.values() for t in node.get(RDF_TYPE, [])}
     rule_iris = {rule for node in by_subject.values() for rule in node.get(GG + "derivedBy", [])}
-    events = list(store.query(EVENTS_QUERY, substitutions={"entity": entity}))
+    events = sorted(store.query(EVENTS_QUERY, substitutions={"entity": entity}), key=lambda row: [str(term) for term in row])
     event_types = {row["type"] for row in events}
     inverses = inverses_of(store, {pyoxigraph.NamedNode(p) for p in incoming})
     labelled = predicates | type_iris | event_types | rule_iris | {pyoxigraph.NamedNode(inverse) for inverse in inverses.values()}

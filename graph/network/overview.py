@@ -18,10 +18,11 @@ _PREFIX_LINES = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.it
 
 NETWORKS_QUERY = _PREFIX_LINES + "SELECT DISTINCT ?network WHERE { ?network a gg:Network } ORDER BY ?network"
 
+# Not BIND(EXISTS { … }): Virtuoso answers it as 1/0 (and, in other queries, crashed on it).
 UNITS_QUERY = _PREFIX_LINES + """
-SELECT DISTINCT ?network ?unit ?is_working_group WHERE {
+SELECT DISTINCT ?network ?unit ?working_group WHERE {
   ?network org:hasSubOrganization ?unit .
-  BIND(EXISTS { ?unit a gg:WorkingGroup } AS ?is_working_group)
+  OPTIONAL { ?unit a ?working_group FILTER(?working_group = gg:WorkingGroup) }
 } ORDER BY ?unit
 """
 
@@ -115,7 +116,7 @@ def network_overviews(store: GraphStore, language: str) -> list[NetworkOverview]
     networks = [row["network"] for row in store.query(NETWORKS_QUERY)]
     overviews = []
     for network in networks:
-        units = [(row["unit"], row["is_working_group"].value == "true") for row in store.query(UNITS_QUERY, substitutions={"network": network})]
+        units = [(row["unit"], row["working_group"] is not None) for row in store.query(UNITS_QUERY, substitutions={"network": network})]
         related = {unit: _related(store, unit) for unit, _ in units}
         coordination = {
             unit: [(row["coordinator"], row["start"].value if row["start"] else None) for row in store.query(COORDINATION_QUERY, substitutions={"unit": unit})]
