@@ -299,18 +299,15 @@ def run_bound_query(store: GraphStore, query: NamedQuery, bound: BoundArguments)
     A page is asked for with one row more than it holds: that row tells whether another page exists.
     """
     lists = list_columns(query)
-    # Virtuoso answers a boolean bound by VALUES as 1 or 0: a parameter's column holds the term it was given.
-    echoed = {name: term for name, term in bound.terms.items()
-              if isinstance(term, pyoxigraph.Literal) and term.datatype.value == XSD + "boolean"}
     if bound.page_size is None:
         result = store.query(query.sparql, substitutions=bound.terms)
-        if (lists or echoed) and isinstance(result, pyoxigraph.QuerySolutions):
-            result = _solutions(result.variables, _bindings(result), lists, echoed)
+        if lists and isinstance(result, pyoxigraph.QuerySolutions):
+            result = _solutions(result.variables, _bindings(result), lists)
         return NamedAnswer(query, bound, result, False)
     offset = (bound.page - 1) * bound.page_size  # integers checked by bind_arguments
     result = store.query(f"{query.sparql}LIMIT {bound.page_size + 1} OFFSET {offset}\n", substitutions=bound.terms)
     rows = _bindings(result)
-    page = _solutions(result.variables, rows[: bound.page_size], lists, echoed)
+    page = _solutions(result.variables, rows[: bound.page_size], lists)
     return NamedAnswer(query, bound, page, len(rows) > bound.page_size)
 
 
@@ -333,14 +330,9 @@ def _bindings(result: pyoxigraph.QuerySolutions) -> list[dict]:
     return json.loads(result.serialize(format=pyoxigraph.QueryResultsFormat.JSON))["results"]["bindings"]
 
 
-def _solutions(variables: Sequence[pyoxigraph.Variable], rows: list[dict], lists: Mapping[str, str],
-               echoed: Mapping[str, pyoxigraph.Literal]) -> pyoxigraph.QuerySolutions:
-    """A result of these rows: the items of each list column sorted, an empty list unbound (as pyoxigraph
-    leaves it), the `echoed` parameters' columns holding their terms."""
+def _solutions(variables: Sequence[pyoxigraph.Variable], rows: list[dict], lists: Mapping[str, str]) -> pyoxigraph.QuerySolutions:
+    """A result of these rows: the items of each list column sorted, an empty list unbound (as pyoxigraph leaves it)."""
     for row in rows:
-        for column, term in echoed.items():
-            if column in row:
-                row[column] = {"type": "literal", "value": term.value, "datatype": term.datatype.value}
         for column, separator in lists.items():
             if column not in row:
                 continue

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Mapping
 
 import pyoxigraph
 import requests
@@ -70,6 +71,9 @@ class RemoteStore(GraphStore):
     # --- the store interface -------------------------------------------------
 
     def query(self, sparql, *, substitutions=None, default_graph_uris=(), named_graph_uris=()):
+        # Virtuoso answers a boolean bound by VALUES as the integer 1 or 0: its column gets the term that was bound.
+        bound_booleans = {name: term for name, term in (substitutions or {}).items()
+                          if isinstance(term, pyoxigraph.Literal) and term.datatype.value == BOOLEAN}
         if substitutions:
             sparql = bind_values(sparql, substitutions)
         tokens = tokenize(sparql)
@@ -85,7 +89,8 @@ class RemoteStore(GraphStore):
         response = self._send(self._reads, "POST", self.query_url, "a query", sparql, data=data, headers={"Accept": accept})
         media_type = response.headers.get("Content-Type", "").split(";")[0].strip()
         if media_type == "application/sparql-results+json":
-            result = pyoxigraph.parse_query_results(_canonical_results(response.content), pyoxigraph.QueryResultsFormat.JSON)
+            content = _canonical_results(response.content, bound_booleans)
+            result = pyoxigraph.parse_query_results(content, pyoxigraph.QueryResultsFormat.JSON)
             return _as_boolean(result) if form == "ASK" and isinstance(result, pyoxigraph.QuerySolutions) else result
         # CONSTRUCT/DESCRIBE: re-query a private in-memory copy so callers get pyoxigraph's QueryTriples.
         triples = pyoxigraph.Store()
@@ -232,12 +237,16 @@ def _canonical(datatype: str, value: str) -> str:
     return value
 
 
-def _canonical_results(content: bytes) -> bytes:
-    """SPARQL JSON results with non-canonical booleans and durations rewritten (untouched when it has none)."""
-    if BOOLEAN.encode() not in content and DURATION.encode() not in content:
+def _canonical_results(content: bytes, bound: Mapping[str, pyoxigraph.Literal]) -> bytes:
+    """SPARQL JSON results with non-canonical booleans and durations rewritten, and the `bound` variables'
+    columns holding their terms (untouched when there is nothing to rewrite)."""
+    if not bound and BOOLEAN.encode() not in content and DURATION.encode() not in content:
         return content
     document = json.loads(content)
     for row in document.get("results", {}).get("bindings", []):
+        for name, term in bound.items():
+            if name in row:
+                row[name] = {"type": "literal", "value": term.value, "datatype": BOOLEAN}
         for term in row.values():
             if "datatype" in term:
                 term["value"] = _canonical(term["datatype"], term["value"])
