@@ -120,8 +120,8 @@ def isql_executable() -> str:
 def start(directory: Path, memory_mb: int = 1024, max_query_seconds: int = 0, seconds: float = 180.0) -> Virtuoso:
     """Start a fresh Virtuoso in `directory` and wait until its SPARQL endpoint answers.
 
-    `max_query_seconds` > 0 ends a query after that long (Virtuoso then answers what it found so far, marked by
-    an X-SQL-State header, which govgraph refuses): a query a client gave up on does not run on for ever.
+    `max_query_seconds` > 0 ends a query after that long (error SR171): a query a client gave up on does not run
+    on for ever.
     """
     directory.mkdir(parents=True, exist_ok=True)
     buffers = memory_mb * 1024 * 1024 // 8192 * 2 // 3  # Virtuoso's guide: two thirds of the memory in 8 kB buffers

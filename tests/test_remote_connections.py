@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import free_port, start_nginx, stop, wait_for_http
-from graph.errors import QuerySyntaxError, RemoteStoreFailed, StoreUnavailable
+from graph.errors import QuerySyntaxError, QueryTimeout, RemoteStoreFailed, StoreUnavailable
 from graph.store import RemoteStore
 
 TOKEN = "remote-test-token"
@@ -119,3 +119,11 @@ def test_an_error_of_the_engine_names_it_and_the_request(virtuoso_store):
 def test_a_syntax_error_is_found_before_the_request(virtuoso_store):
     with pytest.raises(QuerySyntaxError, match="line 1"):
         virtuoso_store.query("SELECT ?s WHERE { ?s ?p }")
+
+
+def test_a_partial_anytime_answer_is_refused(virtuoso, virtuoso_settings):
+    # Asked with a `timeout` parameter, Virtuoso answers 200 with the rows it found by then: a wrong answer that looks right.
+    store = RemoteStore(virtuoso.query_url + "?timeout=1000", default_graph=virtuoso_settings.remote_default_graph)
+    slow = "SELECT ?a WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i FILTER(STR(?c) = STR(?i) && ?a != ?g) } ORDER BY ?a LIMIT 5"
+    with pytest.raises(QueryTimeout, match=r"Virtuoso/07\S* .*answered a query .* with a partial result"):
+        list(store.query(slow))

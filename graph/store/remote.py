@@ -172,7 +172,8 @@ class RemoteStore(GraphStore):
         if response.status_code >= 400:
             raise RemoteStoreFailed(f"{self._engine()} answered {what} ({request}) with {response.status_code}: "
                                 f"{_text(response)}")
-        if response.headers.get("X-SQL-State"):  # Virtuoso's "anytime" answer: what it found before its time limit
+        # Virtuoso's "anytime" answer to a request with a `timeout` parameter: the rows it found by then, as a 200.
+        if response.headers.get("X-SQL-State"):
             raise QueryTimeout(f"{self._engine()} answered {what} ({request}) with a partial result at its own time "
                                f"limit ({response.headers.get('X-SQL-Message', '').strip()[:200]}): refused")
         return response
