@@ -85,6 +85,11 @@ class Evidence:
     url: str | None
 
 
+def _evidence_order(item: Evidence) -> tuple[str, str, str, str]:
+    """Oldest first, then by source and kind: one order whatever order the store (or a set) gave."""
+    return (item.date or "9999", item.source.label, item.kind.label if item.kind else "", item.source.iri or "")
+
+
 @dataclass(frozen=True)
 class MembershipEntry:
     """A membership (or office, decision …) with its periods and its evidence, oldest first."""
@@ -166,7 +171,7 @@ def _entries(store: GraphStore, rows: list, book: LabelBook, language: str, by_d
                 until=_value(first, "until"),
                 possibly_from=_value(first, "possiblyFrom"),
                 possibly_until=_value(first, "possiblyUntil"),
-                evidence=tuple(sorted(evidence, key=lambda item: (item.date or "9999", item.source.label))),
+                evidence=tuple(sorted(evidence, key=_evidence_order)),
                 notes=notes,
             )
         )
