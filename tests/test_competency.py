@@ -192,7 +192,7 @@ COORDINATOR_ON_DAY = """
                       org:member ?coordinator ;
                       org:memberDuring/time:hasBeginning/time:inXSDDate ?begin .
         OPTIONAL { ?coordination org:memberDuring/time:hasEnd/time:inXSDDate ?end }
-        FILTER(?begin <= ?day && (!BOUND(?end) || ?end >= ?day))
+        FILTER(?begin <= ?day && COALESCE(?end >= ?day, true))
         OPTIONAL { ?coordinator org:subOrganizationOf ?municipality .
                    ?municipality org:classification type:municipality }
     }"""

@@ -120,8 +120,8 @@ ASK {
   OPTIONAL { <%(relation)s> org:memberDuring|dcterms:temporal ?period }
   OPTIONAL { ?period time:hasBeginning/time:inXSDDate ?beginning }
   OPTIONAL { ?period time:hasEnd/time:inXSDDate ?end }
-  FILTER(!BOUND(?beginning) || ?beginning <= "%(day)s"^^xsd:date)
-  FILTER(!BOUND(?end) || ?end >= "%(day)s"^^xsd:date)
+  FILTER(COALESCE(?beginning <= "%(day)s"^^xsd:date, true))
+  FILTER(COALESCE(?end >= "%(day)s"^^xsd:date, true))
 }"""
 
 
